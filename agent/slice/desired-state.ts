@@ -1,0 +1,197 @@
+// The desired state of ONE router: everything a backend (UCI, Linux) needs, already computed.
+// It is the single input of every renderer. It holds no secrets (the router's private key stays
+// on the router and is read by the backend at apply time) and no defaults left to resolve.
+// Arrays are in a deterministic order (documented per field) so that rendering is byte-stable.
+
+export interface DesiredState {
+  /** Format version of this structure (bumped on incompatible change). */
+  schema: 1;
+  router: string;
+  id: number;
+  hostname: string;
+  /** Mesh domain (e.g. `lan`); this router serves `<router>.<domain>`. */
+  domain: string;
+  /** `<router>.<domain>`. */
+  localDomain: string;
+  loopback: { ipv4: string; ipv6: string };
+  wan: WanInterface[];
+  lan: LanInterface[];
+  wireguard: WireguardInterface;
+  /** One per link of this router, sorted by peer id. */
+  links: LinkSlice[];
+  ospf: OspfIntent;
+  dns: DnsIntent;
+  /** Services listening on this router, sorted by name. */
+  services: ServiceSlice[];
+  firewall: FirewallIntent;
+  /** `null`: leave SSH settings alone (no `admin.ssh_keys` in the config). */
+  ssh: SshIntent | null;
+  monitoring: { nginxStatusPort: number | null };
+  /** Routers of the mesh this router has no link with while the mesh has others (informational). */
+  isolated: boolean;
+}
+
+export interface WanInterface {
+  /** Logical name, `wan0`, `wan1`… in config order. */
+  name: string;
+  device: string;
+  mac: string | null;
+  /** `null` = DHCPv4 client. */
+  ipv4: { address: string; prefix: number; gateway: string | null } | null;
+  /** `null` = DHCPv6 client (no prefix delegation). */
+  ipv6: { address: string; prefix: number; gateway: string | null } | null;
+}
+
+export interface LanInterface {
+  /** Logical name, `lan0`, `lan1`… in config order. */
+  name: string;
+  device: string;
+  mac: string | null;
+  ipv4: Prefix & { address: string; netmask: string };
+  ipv6: (Prefix & { address: string }) | null;
+  /** `null`: no DHCP on this LAN (static hosts only). */
+  dhcp: DhcpIntent | null;
+  /** Static leases, IPv4 (by MAC) then IPv6 (by DUID), each sorted by host part. */
+  leases: LeaseSlice[];
+}
+
+export interface Prefix {
+  /** Network address, e.g. `10.2.0.0`. */
+  network: string;
+  prefix: number;
+  /** `network/prefix`. */
+  cidr: string;
+}
+
+export interface DhcpIntent {
+  /** Host part of the first dynamic address (as in OpenWrt's `start`). */
+  start: number;
+  /** Number of dynamic addresses (as in OpenWrt's `limit`). */
+  limit: number;
+  /** First and last dynamic IPv4 address. */
+  rangeStart: string;
+  rangeEnd: string;
+  leaseTime: string;
+  /** DHCPv6 + RA are served when the LAN has an IPv6 prefix. */
+  ipv6: boolean;
+}
+
+export type LeaseSlice =
+  | { family: 'ipv4'; mac: string; host: number; name: string; address: string }
+  | { family: 'ipv6'; duid: string; host: number; name: string; address: string };
+
+export interface WireguardInterface {
+  /** Interface (device) name: `wg0`. */
+  interface: string;
+  listenPort: number;
+  mtu: number;
+  /** This router's tunnel addresses with the pool prefix, e.g. `10.1.0.1/24`. */
+  addresses: { ipv4: string; ipv6: string };
+  /** The public key from the config; the backend refuses to apply when the local key differs. */
+  publicKey: string;
+  /** One per link, sorted by peer id. */
+  peers: WireguardPeer[];
+}
+
+export interface WireguardPeer {
+  router: string;
+  publicKey: string;
+  /** The peer's tunnel /32 and /128: only hop-by-hop VXLAN traffic enters the tunnel. */
+  allowedIps: string[];
+  /** Present when this router dials the peer. */
+  endpoint: { host: string; port: number } | null;
+  /** Seconds; 0 = off. Set on the dialing side only. */
+  persistentKeepalive: number;
+}
+
+export interface LinkSlice {
+  peer: string;
+  peerId: number;
+  pairId: number;
+  /** VXLAN network identifier = pair id. */
+  vni: number;
+  /** VXLAN device name, `dlan_vx<peerId>` (≤ 15 characters). */
+  interface: string;
+  /** UDP port of VXLAN (inside WireGuard). */
+  vxlanPort: number;
+  /** Local and remote VXLAN endpoints: the two routers' tunnel IPv4 addresses. */
+  localTunnelIpv4: string;
+  remoteTunnelIpv4: string;
+  /** Transit /30 of the link: this side's address with prefix, the peer's address, the network. */
+  transit: { address: string; peerAddress: string; network: string; prefix: 30 };
+  cost: number;
+  mtu: number;
+  bfd: boolean;
+  /** True when this router initiates the WireGuard handshake (it knows the peer's endpoint). */
+  dials: boolean;
+}
+
+export interface OspfIntent {
+  /** The loopback IPv4. */
+  routerId: string;
+  hello: number;
+  dead: number;
+  /** Interfaces whose prefixes are advertised without adjacency: `lo` and the LAN devices. */
+  stubInterfaces: string[];
+  /** VXLAN interfaces, point-to-point, with cost. Sorted by peer id. */
+  ptpInterfaces: { interface: string; cost: number; bfd: boolean }[];
+  bfd: { enabled: boolean; intervalMs: number; multiplier: number };
+}
+
+export interface DnsIntent {
+  /** `<router>.<domain>`, answered locally, never forwarded. */
+  localDomain: string;
+  /** Upstream resolvers (IP addresses); empty = the resolvers learned on the WAN. */
+  upstreams: string[];
+  /** Every other router's domain, sent to its loopback. Sorted by domain. */
+  delegations: { domain: string; server: string }[];
+  /** Static records served by every router: one entry per name, addresses in config order. */
+  records: { name: string; addresses: string[] }[];
+  /** Addresses dnsmasq listens on besides the LANs: the loopback (delegated queries). */
+  listenAddresses: string[];
+}
+
+export interface ServiceSlice {
+  name: string;
+  protocol: 'tcp' | 'udp';
+  listen: ListenSlice[];
+  upstreams: { host: string; port: number }[];
+  proxyProtocol: boolean;
+}
+
+export interface ListenSlice {
+  /** As written in the config (`80`, `0.0.0.0:80`, `[::]:80`). */
+  raw: string;
+  family: 'ipv4' | 'ipv6';
+  /** `null` = wildcard of its family. */
+  address: string | null;
+  port: number;
+}
+
+export interface FirewallIntent {
+  /** What the WAN may open on this router, de-duplicated, sorted. */
+  wanInput: FirewallOpening[];
+  /** Devices on the trusted side (LANs, loopback, wg0, VXLAN links): accept. */
+  trustedDevices: string[];
+  wanDevices: string[];
+  /** Masquerade traffic leaving through the WAN (LAN hosts reaching the internet). */
+  masquerade: boolean;
+  /** Clamp TCP MSS to the path MTU on WAN and tunnel egress. */
+  mssClamp: boolean;
+}
+
+export interface FirewallOpening {
+  /** Stable name, e.g. `dlan_wireguard`, `dlan_ssh`, `dlan_svc_web_tcp_80`. */
+  name: string;
+  protocol: 'tcp' | 'udp';
+  port: number;
+  /** `any` when both families are allowed. */
+  family: 'any' | 'ipv4' | 'ipv6';
+  why: string;
+}
+
+export interface SshIntent {
+  authorizedKeys: string[];
+  fromWan: boolean;
+  passwordAuth: false;
+}

@@ -1,0 +1,39 @@
+// One problem found in the config repo. Every stage that rejects input (YAML parse, schema,
+// semantic rules) reports through this shape so that the CLI can print them uniformly and
+// `validate --json` can emit them as-is.
+
+export interface Diagnostic {
+  /** File relative to the config repo root (e.g. `dlan.yaml`, `routers/r6.yaml`). */
+  file: string;
+  /** YAML path in the merged document, e.g. `routers.r2.lan[0].ipv4`; `` for the whole file. */
+  path: string;
+  /** 1-based; 0 when the position is unknown (e.g. a missing file). */
+  line: number;
+  column: number;
+  message: string;
+}
+
+/** Formats `path` segments the way every error message shows them: `a.b[0].c`. */
+export function formatPath(segments: readonly (string | number)[]): string {
+  let out = '';
+  for (const s of segments) {
+    if (typeof s === 'number') out += `[${s}]`;
+    else out += out === '' ? s : `.${s}`;
+  }
+  return out;
+}
+
+export function formatDiagnostic(d: Diagnostic): string {
+  const where = d.line > 0 ? `${d.file}:${d.line}:${d.column}` : d.file;
+  return d.path ? `${where}: ${d.path}: ${d.message}` : `${where}: ${d.message}`;
+}
+
+/** Thrown by the pure core when its input is invalid; carries every diagnostic found. */
+export class ConfigError extends Error {
+  readonly diagnostics: Diagnostic[];
+  constructor(diagnostics: Diagnostic[]) {
+    super(diagnostics.map(formatDiagnostic).join('\n'));
+    this.name = 'ConfigError';
+    this.diagnostics = diagnostics;
+  }
+}
