@@ -1,0 +1,59 @@
+// The one interface between dlan-agent and the machine it runs on. Everything with an effect
+// (processes, files, time, logs, git, HTTP) goes through it, so the pipeline stays testable and
+// the same code runs under node and QuickJS. Implementations: node-host.ts (node), and the test
+// double in test/support/memory-host.ts. Keep it small: add a method only when two callers need it.
+
+export interface ExecOptions {
+  /** Written to the process's stdin, then stdin is closed. */
+  input?: string;
+  cwd?: string;
+  /** Added to the inherited environment. */
+  env?: Record<string, string>;
+  timeoutMs?: number;
+}
+
+export interface ExecResult {
+  /** Exit code; 124 when killed by the timeout, 127 when the program was not found. */
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface FileStat {
+  isDirectory: boolean;
+  size: number;
+  /** Permission bits, e.g. 0o600. */
+  mode: number;
+  mtimeMs: number;
+}
+
+export interface HostFiles {
+  /** UTF-8 content, or `null` when the file does not exist. */
+  read(path: string): Promise<string | null>;
+  /** Atomic replace: write a temp file beside it, fsync, rename. Creates parent folders. */
+  write(path: string, content: string, opts?: { mode?: number }): Promise<void>;
+  /** Names (not paths) of the entries of a folder, sorted; `null` when it does not exist. */
+  list(dir: string): Promise<string[] | null>;
+  stat(path: string): Promise<FileStat | null>;
+  /** Removes a file; no error when it is absent. */
+  remove(path: string): Promise<void>;
+  mkdirp(path: string, mode?: number): Promise<void>;
+}
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+export interface HostLog {
+  /** One line per event; `fields` are appended as key=value. Never pass secrets. */
+  log(level: LogLevel, message: string, fields?: Record<string, string | number | boolean>): void;
+}
+
+export interface Host {
+  /** Runs a program with an argument list: never through a shell. */
+  exec(program: string, args: readonly string[], opts?: ExecOptions): Promise<ExecResult>;
+  files: HostFiles;
+  env(name: string): string | undefined;
+  /** Milliseconds since the epoch. */
+  now(): number;
+  sleep(ms: number): Promise<void>;
+  log: HostLog;
+}

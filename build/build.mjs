@@ -1,0 +1,31 @@
+// Builds every artifact of dlan-agent:
+//  1. the standalone ajv validator generated from schema/dlan.schema.json (no runtime compile);
+//  2. dist/dlan-agent.js: the node bundle (single file, shebang, no node_modules at run time).
+// Later steps (the QuickJS bundle, the OpenWrt package) add themselves here.
+import { build } from 'esbuild';
+import { chmodSync, existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const version = JSON.parse(await import('node:fs').then((fs) => fs.readFileSync(join(root, 'package.json'), 'utf8'))).version;
+
+const gen = join(root, 'build', 'gen-validator.mjs');
+if (existsSync(gen)) await (await import(gen)).generateValidator(root);
+
+await build({
+  entryPoints: [join(root, 'agent', 'cli', 'main.ts')],
+  outfile: join(root, 'dist', 'dlan-agent.js'),
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'esm',
+  minify: true,
+  legalComments: 'none',
+  banner: {
+    js: "#!/usr/bin/env node\nimport { createRequire as __dlanCreateRequire } from 'node:module'; const require = __dlanCreateRequire(import.meta.url);",
+  },
+  define: { __DLAN_VERSION__: JSON.stringify(version) },
+  logLevel: 'warning',
+});
+chmodSync(join(root, 'dist', 'dlan-agent.js'), 0o755);
