@@ -1,0 +1,133 @@
+// The Host on node: child processes without a shell, fs with atomic replace, stderr + syslog logs.
+import { spawn } from 'node:child_process';
+import { promises as fs, constants as fsConstants } from 'node:fs';
+import { dirname, basename, join } from 'node:path';
+import type { ExecOptions, ExecResult, FileStat, Host, HostLog, LogLevel } from './host.ts';
+
+function exec(program: string, args: readonly string[], opts: ExecOptions = {}): Promise<ExecResult> {
+  return new Promise((resolve) => {
+    let child;
+    try {
+      child = spawn(program, [...args], {
+        cwd: opts.cwd,
+        env: opts.env ? { ...process.env, ...opts.env } : process.env,
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
+    } catch (e) {
+      resolve({ code: 127, stdout: '', stderr: String(e) });
+      return;
+    }
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    let timedOut = false;
+    const timer =
+      opts.timeoutMs !== undefined
+        ? setTimeout(() => {
+            timedOut = true;
+            child.kill('SIGKILL');
+          }, opts.timeoutMs)
+        : undefined;
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => err.push(b));
+    child.stdin.on('error', () => {}); // the program may exit without reading its input
+    child.on('error', (e: NodeJS.ErrnoException) => {
+      if (timer) clearTimeout(timer);
+      resolve({ code: e.code === 'ENOENT' ? 127 : 126, stdout: '', stderr: `${program}: ${e.message}` });
+    });
+    child.on('close', (code, signal) => {
+      if (timer) clearTimeout(timer);
+      resolve({
+        code: timedOut ? 124 : (code ?? (signal ? 128 + 9 : 1)),
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+      });
+    });
+    child.stdin.end(opts.input ?? '');
+  });
+}
+
+async function read(path: string): Promise<string | null> {
+  try {
+    return await fs.readFile(path, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw e;
+  }
+}
+
+async function write(path: string, content: string, opts: { mode?: number } = {}): Promise<void> {
+  await fs.mkdir(dirname(path), { recursive: true });
+  const tmp = join(dirname(path), `.${basename(path)}.dlan-tmp-${process.pid}`);
+  const fh = await fs.open(tmp, fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_TRUNC, opts.mode ?? 0o644);
+  try {
+    await fh.writeFile(content, 'utf8');
+    if (opts.mode !== undefined) await fh.chmod(opts.mode);
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  await fs.rename(tmp, path);
+}
+
+async function list(dir: string): Promise<string[] | null> {
+  try {
+    return (await fs.readdir(dir)).sort();
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw e;
+  }
+}
+
+async function stat(path: string): Promise<FileStat | null> {
+  try {
+    const s = await fs.stat(path);
+    return { isDirectory: s.isDirectory(), size: s.size, mode: s.mode & 0o7777, mtimeMs: s.mtimeMs };
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw e;
+  }
+}
+
+async function remove(path: string): Promise<void> {
+  await fs.rm(path, { force: true });
+}
+
+async function mkdirp(path: string, mode?: number): Promise<void> {
+  await fs.mkdir(path, { recursive: true, mode });
+}
+
+const LEVELS: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+
+/** Logs to stderr; with `syslog` also through `logger -t dlan-agent` (logread / journal). */
+export function createNodeLog(opts: { minLevel?: LogLevel; syslog?: boolean } = {}): HostLog {
+  const min = LEVELS[opts.minLevel ?? 'info'];
+  return {
+    log(level, message, fields) {
+      if (LEVELS[level] < min) return;
+      const kv = fields
+        ? Object.entries(fields)
+            .map(([k, v]) => ` ${k}=${typeof v === 'string' && /[\s"]/.test(v) ? JSON.stringify(v) : String(v)}`)
+            .join('')
+        : '';
+      const line = `${message}${kv}`;
+      process.stderr.write(`dlan-agent: ${level}: ${line}\n`);
+      if (opts.syslog) {
+        const prio = level === 'warn' ? 'warning' : level === 'error' ? 'err' : level;
+        const child = spawn('logger', ['-t', 'dlan-agent', '-p', `daemon.${prio}`, '--', line], { stdio: 'ignore' });
+        child.on('error', () => {});
+        child.unref();
+      }
+    },
+  };
+}
+
+export function createNodeHost(opts: { log?: HostLog } = {}): Host {
+  return {
+    exec,
+    files: { read, write, list, stat, remove, mkdirp },
+    env: (name) => process.env[name],
+    now: () => Date.now(),
+    sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+    log: opts.log ?? createNodeLog(),
+  };
+}
