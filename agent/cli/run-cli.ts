@@ -1,0 +1,56 @@
+// The command dispatcher, shared by the node and QuickJS entries: `dlan-agent COMMAND ...`.
+// Exit codes: what the command returns; 64 for usage errors (with the command's usage text).
+import type { CliContext, Command } from './cli-context.ts';
+import { renderCommand } from './commands/render.ts';
+import { validateCommand } from './commands/validate.ts';
+import { UsageError } from './parse-args.ts';
+
+export const COMMANDS: Command[] = [validateCommand, renderCommand];
+
+function mainUsage(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return `Usage: dlan-agent COMMAND [options]
+
+dlan-agent converges one dlan router to the mesh described in a git repo.
+
+Commands:
+${COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}
+
+Run \`dlan-agent COMMAND --help\` for the options of a command.
+Options: --help, --version
+`;
+}
+
+export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    ctx.stdout(mainUsage());
+    return name === undefined ? 64 : 0;
+  }
+  if (name === '--version' || name === '-V') {
+    ctx.stdout(`dlan-agent ${ctx.version}\n`);
+    return 0;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
+  if (!command) {
+    ctx.stderr(`dlan-agent: unknown command \`${name}\`\n\n${mainUsage()}`);
+    return 64;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    ctx.stdout(`${command.usage}\n`);
+    return 0;
+  }
+  if (rest.includes('--version')) {
+    ctx.stdout(`dlan-agent ${ctx.version}\n`);
+    return 0;
+  }
+  try {
+    return await command.run(rest, ctx);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      ctx.stderr(`dlan-agent ${command.name}: ${e.message}\n\n${command.usage}\n`);
+      return 64;
+    }
+    throw e;
+  }
+}
