@@ -131,8 +131,13 @@ export interface OspfIntent {
   routerId: string;
   hello: number;
   dead: number;
-  /** Interfaces whose prefixes are advertised without adjacency: `lo` and the LAN devices. */
+  /** LAN devices: their prefixes are advertised, no adjacency is formed on them. */
   stubInterfaces: string[];
+  /**
+   * The loopback /32 and /128, advertised as stub networks: BIRD ignores loopback interfaces
+   * (IFF_LOOPBACK), so `interface "lo" { stub; }` would advertise nothing.
+   */
+  loopbackPrefixes: { ipv4: string; ipv6: string };
   /** VXLAN interfaces, point-to-point, with cost. Sorted by peer id. */
   ptpInterfaces: { interface: string; cost: number; bfd: boolean }[];
   bfd: { enabled: boolean; intervalMs: number; multiplier: number };

@@ -1,13 +1,14 @@
 // bird.conf of one router (BIRD 2, identical on OpenWrt and Debian).
 // Two OSPFv3 instances, one per address family (OSPFv3 carries IPv4 per RFC 5838; BIRD picks the
-// instance ids). The loopback and LAN devices are stubs: their prefixes are advertised, no
-// adjacency is formed there. Each VXLAN link is point-to-point with the link's cost. wg0 is never
+// instance ids). LAN devices are stubs and the loopback is a stub network: their prefixes are
+// advertised, no adjacency is formed there. Each VXLAN link is point-to-point with the link's cost. wg0 is never
 // part of OSPF: advertising the tunnel addresses would route WireGuard's own packets into VXLAN.
 import type { DesiredState } from '../../slice/desired-state.ts';
-import { safeInt, safeInterface } from '../common/safe-token.ts';
+import { safeInt, safeInterface, safePrefix } from '../common/safe-token.ts';
 
-function areaInterfaces(state: DesiredState): string[] {
-  const lines: string[] = [];
+function areaInterfaces(state: DesiredState, channel: 'ipv4' | 'ipv6'): string[] {
+  // BIRD ignores loopback devices, so the loopback address is a stub network of the area.
+  const lines: string[] = [`\t\tstubnet ${safePrefix(state.ospf.loopbackPrefixes[channel])};`];
   for (const dev of state.ospf.stubInterfaces) {
     lines.push(`\t\tinterface "${safeInterface(dev)}" {`, '\t\t\tstub yes;', '\t\t};');
   }
@@ -33,7 +34,7 @@ function ospfInstance(state: DesiredState, name: string, channel: 'ipv4' | 'ipv6
     '\t\texport none;',
     '\t};',
     '\tarea 0 {',
-    ...areaInterfaces(state),
+    ...areaInterfaces(state, channel),
     '\t};',
     '}',
   ];

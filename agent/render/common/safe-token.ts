@@ -13,6 +13,7 @@ export class UnsafeValueError extends Error {
 const IFNAME = /^[A-Za-z0-9][A-Za-z0-9_.@-]{0,14}$/;
 /** Host names, IPv4 and IPv6 literals (no brackets). */
 const HOST = /^[A-Za-z0-9_.:-]{1,253}$/;
+const PREFIX = /^[0-9A-Fa-f.:]{2,39}\/[0-9]{1,3}$/;
 const NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
 export function safeInterface(name: string): string {
@@ -23,6 +24,11 @@ export function safeInterface(name: string): string {
 export function safeHost(host: string): string {
   if (!HOST.test(host)) throw new UnsafeValueError('host', host);
   return host;
+}
+
+export function safePrefix(cidr: string): string {
+  if (!PREFIX.test(cidr)) throw new UnsafeValueError('prefix', cidr);
+  return cidr;
 }
 
 export function safeName(name: string): string {
