@@ -124,6 +124,14 @@ export function ensureHolder(r: LabRouter): number {
     must(inHolder(pid, ['mount', '-t', 'tmpfs', '-o', 'mode=0755', 'dlan-lab-run', '/run']));
   }
   must(inHolder(pid, ['mkdir', '-p', '/run/wireguard', '/run/bird', '/run/dnsmasq', '/run/nginx']));
+  // Like a real router, the router resolves through its own dnsmasq (on its loopback), e.g. for
+  // nginx upstreams given by name (s1.r1.lan); the host's resolv.conf stays untouched.
+  mkdirSync(paths.routerDir(r.name), { recursive: true });
+  const resolv = join(paths.routerDir(r.name), 'resolv.conf');
+  writeFileSync(resolv, `nameserver 10.1.1.${r.name.slice(1)}\n`);
+  if (run(inHolder(pid, ['findmnt', '-n', '/etc/resolv.conf'])).code !== 0) {
+    must(inHolder(pid, ['mount', '--bind', resolv, '/etc/resolv.conf']));
+  }
   return pid;
 }
 

@@ -1,0 +1,172 @@
+// End-to-end: the reference network in network namespaces with the real daemons, converged by
+// dlan-agent itself, checked against the seven checks of the lab issue. Needs root (fails, does
+// not skip, without it). Brings the lab up fresh, and always tears it down (also on failure).
+// Takes a few minutes; every wait is bounded.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { labDown, labUp } from '../../lab/lab.ts';
+import { preflight } from '../../lab/preflight.ts';
+import { alivePid, ensureDaemon } from '../../lab/daemons.ts';
+import { deployMode, LAB_INTERVAL_S } from '../../lab/deploy.ts';
+import {
+  digFrom, dlanRoutes, ospfNotConverged, pingMatrix, serverAddresses, tcpFromClient, tcpScan, udpFromClient,
+} from '../../lab/probes.ts';
+import { daemonPids, ospfNeighbors } from '../../lab/router-cli.ts';
+import { inNs, run, sleep } from '../../lab/run.ts';
+import { pushChange, r4Failover, waitForBfd } from '../../lab/scenarios.ts';
+import { CLIENT, HOMES, INTERNET, LAB_DIR, ROUTERS, SERVERS, routerByName } from '../../lab/topology.ts';
+
+const CAPTURE = join(LAB_DIR, 'inet0.pcap');
+/** The routers' addresses as seen on the internet: R4, R5 and the home routers' NAT addresses. */
+const ROUTER_PUBLIC = ['203.0.113.4', '203.0.113.5', ...HOMES.map((h) => h.wan)];
+
+function countPackets(filter: string): number {
+  const r = run(inNs(INTERNET.ns, ['tcpdump', '-n', '-r', CAPTURE, filter]), { timeoutMs: 60_000 });
+  assert.equal(r.code, 0, `tcpdump -r failed: ${r.stderr}`);
+  return r.stdout.split('\n').filter(Boolean).length;
+}
+
+describe('reference network lab (namespaces, real daemons)', { timeout: 14 * 60_000 }, () => {
+  before(async () => {
+    preflight({ install: false }); // not root, no netns: fail here with the reason
+    await labDown();
+    const up = await labUp({ install: false, convergeTimeoutMs: 150_000, log: (m) => console.log(`# lab: ${m}`) });
+    console.log(`# lab converged in ${(up.convergedMs / 1000).toFixed(1)} s (mode ${deployMode()})`);
+    // Everything on the internet bridge from now on: checks 1-3 and the scan produce traffic.
+    ensureDaemon('capture', inNs(INTERNET.ns, ['tcpdump', '-i', INTERNET.bridge, '-n', '-U', '-s', '200', '-w', CAPTURE]));
+    await sleep(1000);
+  });
+
+  after(async () => {
+    await labDown();
+  });
+
+  test('1. every server pings every other server and every router loopback, IPv4 and IPv6', async () => {
+    const cells = await pingMatrix();
+    assert.equal(cells.length, SERVERS.length * (SERVERS.length - 1 + ROUTERS.length) * 2);
+    const failed = cells.filter((c) => !c.ok).map((c) => `${c.from}→${c.to} ${c.family} (${c.target})`);
+    assert.deepEqual(failed, []);
+  });
+
+  test('2. <server>.<router>.lan resolves from every server; multi-address records return all', async () => {
+    const expected = new Map(SERVERS.map((s) => [s.name, serverAddresses(s)]));
+    const problems: string[] = [];
+    await Promise.all(
+      SERVERS.flatMap((from) =>
+        SERVERS.map(async (s) => {
+          const name = `${s.name}.${s.router}.lan`;
+          const a = await digFrom(from, name, 'A');
+          if (!a.includes(expected.get(s.name)!.ipv4!)) problems.push(`${from.name}: ${name} A = [${a}] expected ${expected.get(s.name)!.ipv4}`);
+        }),
+      ),
+    );
+    assert.deepEqual(problems, []);
+    for (const from of SERVERS) {
+      assert.deepEqual(await digFrom(from, 'service1.example.com', 'A'), ['10.2.0.100', '10.2.1.100'], `from ${from.name}`);
+      assert.deepEqual(await digFrom(from, 'nas.example.com', 'AAAA'), ['fd79:2de7:db86::2'], `from ${from.name}`);
+    }
+    // S1's static leases: 10.2.0.2 by MAC, fd79:2de7:db86::2 by DUID.
+    const s2 = SERVERS.find((s) => s.name === 's2')!;
+    assert.deepEqual(await digFrom(s2, 's1.r1.lan', 'A'), ['10.2.0.2']);
+    assert.ok((await digFrom(s2, 's1.r1.lan', 'AAAA')).includes('fd79:2de7:db86::2'), 's1.r1.lan AAAA has the DUID lease');
+  });
+
+  test('3. the internet client reaches the exposed services on R4 and R5 (load balanced, PROXY protocol, UDP)', async () => {
+    for (const host of ['203.0.113.4', '203.0.113.5']) {
+      const answers: string[] = [];
+      for (let i = 0; i < 10; i++) answers.push(await tcpFromClient(host, 80));
+      const names = new Set(answers.map((a) => a.split(' ')[0]));
+      assert.deepEqual([...names].sort(), ['s1', 's2'], `web on ${host} balances over s1.r1.lan and 10.2.1.10 (s2): ${answers.join(' | ')}`);
+      for (const a of answers) assert.match(a, new RegExp(`^s[12] ${CLIENT.address.replaceAll('.', '\\.')} proxy$`), `upstream sees the client's address via PROXY: ${a}`);
+    }
+    const udp = await udpFromClient('203.0.113.4', 27015, 'hello');
+    assert.match(udp, /^s5 \S+ hello$/, `dns-game on R4 answers from 10.2.2.20 (s5): ${udp}`);
+  });
+
+  test('4. only WireGuard crosses the internet between routers; a scan finds only the expected ports', async () => {
+    // The scan: TCP 1-65535 on every public router address. SSH is allowed from WAN in the example
+    // but the lab runs no sshd, so 22 may show closed; it is accepted, never required.
+    const scan = await tcpScan(ROUTER_PUBLIC, 1, 65535, 500);
+    assert.deepEqual(scan['203.0.113.4']?.filter((p) => p !== 22), [80], 'R4: web (80)');
+    assert.deepEqual(scan['203.0.113.5']?.filter((p) => p !== 22), [80], 'R5: web (80)');
+    for (const h of HOMES) assert.deepEqual(scan[h.wan], [], `${h.name} forwards no port`);
+    // dnsmasq must not answer on a WAN
+    const dns = run(inNs(CLIENT.ns, ['dig', '+short', '+time=1', '+tries=1', '@203.0.113.4', 's1.r1.lan', 'A']), { timeoutMs: 10_000 });
+    assert.doesNotMatch(dns.stdout, /^\d+\.\d+\.\d+\.\d+$/m, 'R4 answers no DNS on its WAN');
+
+    const capture = alivePid('capture');
+    assert.ok(capture !== null, 'the capture was running');
+    process.kill(capture, 'SIGINT');
+    await sleep(1000);
+    const wireguard = countPackets(`udp port 51820 and (${ROUTER_PUBLIC.map((a) => `host ${a}`).join(' or ')})`);
+    assert.ok(wireguard > 100, `WireGuard packets seen between routers: ${wireguard}`);
+    const src = ROUTER_PUBLIC.map((a) => `src host ${a}`).join(' or ');
+    const dst = ROUTER_PUBLIC.map((a) => `dst host ${a}`).join(' or ');
+    const between = `(${src}) and (${dst})`;
+    assert.equal(countPackets(`${between} and not udp port 51820`), 0, 'nothing but WireGuard between routers');
+    assert.equal(countPackets('ip proto 89 or ip6 proto 89 or udp port 4789 or net 10.0.0.0/8 or net 192.168.0.0/16 or ip6 net fd00::/8'), 0, 'no OSPF, VXLAN or inner address in clear');
+  });
+
+  test('6. the home networks (192.168.1.0/24) never appear in any router\'s dlan routes', () => {
+    for (const r of ROUTERS) {
+      const routes = dlanRoutes(r);
+      assert.ok(routes.includes('10.2.0.0/24'), `${r.name} has dlan routes at all`);
+      assert.doesNotMatch(routes, /192\.168\.1\./, `${r.name}`);
+    }
+  });
+
+  test('5. R4 cut: S1↔S2 keeps flowing through R5; R4 back: used again (and with BFD: outage ≤ 1.5 s)', async () => {
+    const plain = await r4Failover({ intervalMs: 20, durationMs: 12_000 });
+    console.log(`# failover without BFD: outage ${plain.outageMs} ms, ${plain.received}/${plain.sent} replies; R1→10.2.1.0/24 via ${plain.before} → ${plain.during} → ${plain.after}`);
+    assert.ok(Number.isFinite(plain.outageMs) && plain.outageMs < 15_000, `traffic resumed through R5 (outage ${plain.outageMs} ms)`);
+    assert.ok(!plain.during.includes('dlan_vx4'), `no route via R4 while it is cut: ${plain.during}`);
+    assert.ok(plain.during.includes('dlan_vx5'), `route via R5 while R4 is cut: ${plain.during}`);
+
+    await pushChange('Lab: BFD on every link', (doc) => doc.setIn(['ospf', 'bfd'], true));
+    await waitForBfd(60_000);
+    await sleep(2000);
+    const bfd = await r4Failover({ intervalMs: 10, durationMs: 6_000 });
+    console.log(`# failover with BFD: outage ${bfd.outageMs} ms, ${bfd.received}/${bfd.sent} replies`);
+    assert.ok(bfd.outageMs <= 1500, `outage with BFD ${bfd.outageMs} ms ≤ 1500 ms`);
+  });
+
+  test('7. a commit changing one service is picked up everywhere and only nginx reloads', async () => {
+    const pidsBefore = new Map(ROUTERS.map((r) => [r.name, daemonPids(r)]));
+    const lost: string[] = [];
+    let watching = true;
+    const watcher = (async () => {
+      while (watching) {
+        const bad = ospfNotConverged();
+        if (bad.length) lost.push(...bad);
+        await sleep(1000);
+      }
+    })();
+    try {
+      // web gets a third upstream (S5 behind R3): only nginx.conf of R4 and R5 changes.
+      const change = await pushChange('Lab: web also on s5', (doc) => {
+        const ups = doc.getIn(['services', 0, 'upstreams']) as { add(v: string): void };
+        ups.add('10.2.2.20:80');
+      });
+      console.log(`# commit ${change.commit.slice(0, 7)} running everywhere after ${(change.ms / 1000).toFixed(1)} s (mode ${change.mode})`);
+      if (change.mode === 'gitops') assert.ok(change.ms <= (LAB_INTERVAL_S + 15) * 1000);
+      const seen = new Set<string>();
+      for (let i = 0; i < 12; i++) seen.add((await tcpFromClient('203.0.113.4', 80)).split(' ')[0]!);
+      assert.ok(seen.has('s5'), `R4's nginx uses the new upstream: ${[...seen]}`);
+    } finally {
+      watching = false;
+      await watcher;
+    }
+    assert.deepEqual(lost, [], 'OSPF adjacencies stayed Full');
+    for (const r of ROUTERS) {
+      const now = daemonPids(r);
+      const was = pidsBefore.get(r.name)!;
+      for (const daemon of ['bird', 'dnsmasq', 'wireguard-go', 'nginx']) {
+        assert.deepEqual(now[daemon] ?? [], was[daemon] ?? [], `${r.name}: ${daemon} kept its pid`);
+      }
+    }
+    assert.deepEqual(ospfNeighbors(routerByName('r4')).filter((n) => !n.state.startsWith('Full')), []);
+    assert.ok(readFileSync(join(LAB_DIR, 'repo-work', 'dlan.yaml'), 'utf8').includes('10.2.2.20:80'));
+  });
+});
