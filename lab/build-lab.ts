@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { alivePid, ensureDaemon } from './daemons.ts';
 import { inHolder, inNs, must, run, waitFor } from './run.ts';
+import { writeLabServiceTable } from './service-table.ts';
 import {
   ALL_NAMESPACES, CLIENT, ECHO_TCP_PORT, ECHO_UDP_PORT, HOMES, INTERNET, LAB_DIR, R3_HOME_ADDRESS, ROUTERS, SERVERS,
   paths, type HomeRouter, type LabRouter, type LabServer,
@@ -145,7 +146,7 @@ function waitForSync(ok: () => boolean, what: string, timeoutMs = 5000): void {
 
 function routerWiring(r: LabRouter): void {
   const holder = ensureHolder(r);
-  mkdirSync(join(r.root, 'etc', 'dlan'), { recursive: true });
+  writeLabServiceTable(r);
   if (r.home) {
     const h = HOMES.find((x) => x.name === r.home)!;
     veth(r.ns, 'eth0', h.ns, `p-${r.name}`, r.wanMac);
