@@ -2,6 +2,7 @@
 import { spawn } from 'node:child_process';
 import { promises as fs, constants as fsConstants } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
+import { constants as osConstants } from 'node:os';
 import type { ExecOptions, ExecResult, FileStat, Host, HostLog, LogLevel } from './host.ts';
 
 function exec(program: string, args: readonly string[], opts: ExecOptions = {}): Promise<ExecResult> {
@@ -37,7 +38,8 @@ function exec(program: string, args: readonly string[], opts: ExecOptions = {}):
     child.on('close', (code, signal) => {
       if (timer) clearTimeout(timer);
       resolve({
-        code: timedOut ? 124 : (code ?? (signal ? 128 + 9 : 1)),
+        // Killed by a signal: 128 + its number, as a shell reports it (and the QuickJS host does).
+        code: timedOut ? 124 : (code ?? (signal ? 128 + (osConstants.signals[signal] ?? 9) : 1)),
         stdout: Buffer.concat(out).toString('utf8'),
         stderr: Buffer.concat(err).toString('utf8'),
       });
