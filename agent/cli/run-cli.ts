@@ -1,11 +1,16 @@
 // The command dispatcher, shared by the node and QuickJS entries: `dlan-agent COMMAND ...`.
 // Exit codes: what the command returns; 64 for usage errors (with the command's usage text).
 import type { CliContext, Command } from './cli-context.ts';
+import { applyCommand } from './commands/apply.ts';
+import { keygenCommand } from './commands/keygen.ts';
+import { planCommand } from './commands/plan.ts';
 import { renderCommand } from './commands/render.ts';
+import { restoreCommand } from './commands/restore.ts';
+import { uninstallCommand } from './commands/uninstall.ts';
 import { validateCommand } from './commands/validate.ts';
 import { UsageError } from './parse-args.ts';
 
-export const COMMANDS: Command[] = [validateCommand, renderCommand];
+export const COMMANDS: Command[] = [validateCommand, renderCommand, planCommand, applyCommand, keygenCommand, uninstallCommand, restoreCommand];
 
 function mainUsage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -1,0 +1,86 @@
+// Daemon-side checks of rendered files before they replace the live ones: `bird -p -c` parses
+// bird.conf, `nginx -t` loads the stream block inside a minimal main config. A check is skipped
+// (with a log line saying so) only when the program does not exist on this host.
+import type { Host } from '../../../host/host.ts';
+import type { RenderedFile } from '../render/render-files.ts';
+import { NGINX_STREAM_MODULE } from '../render/render-files.ts';
+
+export class FileCheckError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'FileCheckError';
+  }
+}
+
+const UNRESOLVED = /host not found in upstream "([^"]+)"/;
+
+async function checkBird(host: Host, file: string): Promise<void> {
+  const r = await host.exec('bird', ['-p', '-c', file]);
+  if (r.code === 127) {
+    host.log.log('warn', 'bird is not installed here: bird.conf not checked', { file });
+    return;
+  }
+  if (r.code !== 0) throw new FileCheckError(`bird rejects the rendered bird.conf: ${(r.stderr || r.stdout).trim()}`);
+}
+
+async function nginxTest(host: Host, dir: string, stream: string | null, http: string | null): Promise<{ code: number; output: string }> {
+  const wrapper = [
+    `pid ${dir}/nginx-check.pid;`,
+    'error_log stderr;',
+    ...(stream !== null && !/^\s*load_module\s/m.test(stream) ? [`load_module ${NGINX_STREAM_MODULE};`] : []),
+    ...(stream !== null ? [`include ${dir}/stream.module;`] : []),
+    'events {}',
+    ...(http !== null ? [`http { include ${dir}/status.conf; }`] : []),
+    '',
+  ].join('\n');
+  if (stream !== null) await host.files.write(`${dir}/stream.module`, stream);
+  if (http !== null) await host.files.write(`${dir}/status.conf`, http);
+  await host.files.write(`${dir}/nginx-check.conf`, wrapper);
+  const r = await host.exec('nginx', ['-t', '-q', '-e', 'stderr', '-c', `${dir}/nginx-check.conf`]);
+  return { code: r.code, output: (r.stderr || r.stdout).trim() };
+}
+
+/**
+ * nginx resolves upstream host names when it loads its configuration. A name served by another
+ * router (`s1.r1.lan`) only resolves once the mesh is up, so an unresolvable name alone does not
+ * fail the check: the file is checked again with those names replaced by 127.0.0.1, and a warning
+ * says nginx will not load it until they resolve.
+ */
+async function checkNginx(host: Host, dir: string, stream: string | null, http: string | null): Promise<void> {
+  let first = await nginxTest(host, dir, stream, http);
+  if (first.code === 127) {
+    host.log.log('warn', 'nginx is not installed here: the nginx configuration was not checked');
+    return;
+  }
+  const unresolved: string[] = [];
+  let s = stream;
+  while (first.code !== 0 && s !== null) {
+    const m = UNRESOLVED.exec(first.output);
+    if (!m) break;
+    const hostPort = m[1]!;
+    const name = hostPort.replace(/:\d+$/, '');
+    if (unresolved.includes(name)) break;
+    unresolved.push(name);
+    s = s.split(`server ${hostPort};`).join(`server 127.0.0.1${hostPort.slice(name.length)};`);
+    first = await nginxTest(host, dir, s, http);
+  }
+  if (first.code !== 0) throw new FileCheckError(`nginx rejects the rendered configuration: ${first.output}`);
+  if (unresolved.length) {
+    host.log.log('warn', 'nginx cannot resolve upstream host names yet; the configuration is otherwise valid, and nginx loads it once they resolve', {
+      hosts: unresolved.join(','),
+    });
+  }
+}
+
+/** Checks every rendered file that has a check; `workDir` is a private scratch folder. */
+export async function checkRenderedFiles(host: Host, files: RenderedFile[], workDir: string): Promise<void> {
+  await host.files.mkdirp(workDir, 0o700);
+  const bird = files.find((f) => f.check === 'bird');
+  if (bird) {
+    await host.files.write(`${workDir}/bird.conf`, bird.content);
+    await checkBird(host, `${workDir}/bird.conf`);
+  }
+  const stream = files.find((f) => f.check === 'nginx-stream')?.content ?? null;
+  const http = files.find((f) => f.check === 'nginx-http')?.content ?? null;
+  if (stream !== null || http !== null) await checkNginx(host, workDir, stream, http);
+}

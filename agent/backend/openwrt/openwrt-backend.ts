@@ -1,0 +1,322 @@
+// The OpenWrt backend: renders one router's desired state as UCI sections and files, compares
+// them with what the router has (through `uci export` and the ownership ledger), writes only the
+// difference (uci batch → verify → commit; atomic file writes), and runs only the service actions
+// that difference needs. Every path is below `ctx.root`.
+import type { ApplyResult, Backend, BackendContext, Plan, PlannedChange, ServiceAction } from '../backend.ts';
+import type { Host } from '../../host/host.ts';
+import type { DesiredState } from '../../slice/desired-state.ts';
+import { applyUciPlans } from './apply/apply-uci-plans.ts';
+import { checkRenderedFiles } from './apply/check-files.ts';
+import type { Ledger, StatePaths } from './ledger.ts';
+import { isLedgerEmpty, readLedger, serializeLedger, statePaths } from './ledger.ts';
+import { checkDeviceConflicts } from './plan/check-device-conflicts.ts';
+import { formatLineDiff } from './plan/format-line-diff.ts';
+import type { ChangeSummary } from './plan/plan-service-actions.ts';
+import { planServiceActions } from './plan/plan-service-actions.ts';
+import type { PackagePlan } from './plan/plan-uci-package.ts';
+import { OwnershipConflictError, planUciPackage } from './plan/plan-uci-package.ts';
+import type { RenderedFile } from './render/render-files.ts';
+import { NGINX_STREAM_FILE, renderFiles } from './render/render-files.ts';
+import { renderUci } from './render/render-uci.ts';
+import { UCI_PACKAGES } from './render/rendered-uci.ts';
+import { requireRouterKey } from './router-key.ts';
+import { readSnapshot, takeSnapshot } from './snapshot.ts';
+import { parseUci } from './uci/parse-uci.ts';
+import { samePackage } from './uci/uci-model.ts';
+import { createUciRunner, uciCommandFromEnv } from './uci/uci-runner.ts';
+
+const WG_INTERFACE = 'wg0';
+const LEDGER_PATH = '/etc/dlan/ledger.json';
+
+interface FileOp {
+  path: string;
+  op: 'add' | 'change' | 'delete';
+  /** New content (`null` for delete). */
+  content: string | null;
+  mode: number;
+}
+
+interface InternalPlan {
+  plan: Plan;
+  paths: StatePaths;
+  packagePlans: PackagePlan[];
+  fileOps: FileOp[];
+  rendered: RenderedFile[];
+  oldLedger: Ledger;
+  ledger: Ledger;
+  ledgerChanged: boolean;
+  /** Original contents to save on first touch: router path → content. */
+  originalsToSave: Map<string, string>;
+}
+
+const configPath = (pkg: string) => `/etc/config/${pkg}`;
+
+async function odhcpdEnabled(host: Host, root: string): Promise<boolean | null> {
+  if ((await host.files.stat(`${root}/etc/init.d/odhcpd`)) === null) return null;
+  const links = (await host.files.list(`${root}/etc/rc.d`)) ?? [];
+  return links.some((n) => /^S\d+odhcpd$/.test(n));
+}
+
+async function warnWithoutDhcpv6Dnsmasq(host: Host, root: string): Promise<void> {
+  const opkgPlain = await host.files.stat(`${root}/usr/lib/opkg/info/dnsmasq.control`);
+  const apkDb = (await host.files.read(`${root}/lib/apk/db/installed`)) ?? '';
+  if (opkgPlain !== null || /^P:dnsmasq$/m.test(apkDb)) {
+    host.log.log('warn', 'a LAN has IPv6 but the installed dnsmasq has no DHCPv6: replace it with dnsmasq-full (opkg remove dnsmasq && opkg install dnsmasq-full) for DHCPv6 and RA');
+  }
+}
+
+async function streamModuleLoadedElsewhere(host: Host, root: string): Promise<boolean> {
+  const dir = `${root}/etc/nginx/module.d`;
+  for (const name of (await host.files.list(dir)) ?? []) {
+    if (!name.endsWith('.module') || `/etc/nginx/module.d/${name}` === NGINX_STREAM_FILE) continue;
+    if (/ngx_stream_module/.test((await host.files.read(`${dir}/${name}`)) ?? '')) return true;
+  }
+  return false;
+}
+
+/** Refuses to commit over a user's pending `uci` changes: uci would commit them along with ours. */
+async function checkNoPendingUserChanges(host: Host, root: string, pkgs: string[]): Promise<void> {
+  if (root !== '') return; // only the live /tmp/.uci of a real router is shared with the user
+  for (const pkg of pkgs) {
+    const delta = await host.files.read(`/tmp/.uci/${pkg}`);
+    if (delta !== null && delta.trim() !== '') {
+      throw new OwnershipConflictError(`${pkg} has uncommitted changes in /tmp/.uci (see \`uci changes ${pkg}\`): commit or revert them first`);
+    }
+  }
+}
+
+async function computePlan(state: DesiredState | null, ctx: BackendContext): Promise<InternalPlan> {
+  const { host } = ctx;
+  const paths = statePaths(ctx.root);
+  const oldLedger = await readLedger(host, paths);
+  if (state && oldLedger.router !== null && oldLedger.router !== state.router) {
+    throw new OwnershipConflictError(`this router was set up by dlan-agent as ${oldLedger.router}, not ${state.router}: run \`dlan-agent uninstall\` first to change its identity`);
+  }
+  const mode = state ? 'apply' : 'uninstall';
+  let rendered: ReturnType<typeof renderUci> | null = null;
+  let files: RenderedFile[] = [];
+  if (state) {
+    const key = await requireRouterKey(host, paths, state.wireguard.publicKey, state.router);
+    rendered = renderUci(state, key);
+    files = renderFiles(state, { streamModuleLoadedElsewhere: await streamModuleLoadedElsewhere(host, paths.root) });
+  }
+  const uci = createUciRunner(host, { command: uciCommandFromEnv(host), confdir: paths.confdir, savedir: paths.savedir });
+  const ledger: Ledger = { version: 1, router: state?.router ?? null, packages: {}, files: {}, odhcpdDisabled: false };
+  const packagePlans: PackagePlan[] = [];
+  const originalsToSave = new Map<string, string>();
+  for (const pkg of UCI_PACKAGES) {
+    const current = await uci.export(pkg);
+    const p = planUciPackage({
+      pkg,
+      current,
+      ledger: oldLedger.packages[pkg],
+      mode,
+      rendered: rendered?.sections[pkg] ?? [],
+      replace: rendered?.replace[pkg] ?? [],
+    });
+    if (state && pkg === 'network') checkDeviceConflicts(state, p.expected, new Set(Object.keys(p.ledger?.owned ?? {})));
+    if (p.ledger) ledger.packages[pkg] = p.ledger;
+    if (p.ledger && !oldLedger.packages[pkg] && p.ledger.originalExisted) {
+      const text = await host.files.read(`${paths.confdir}/${pkg}`);
+      if (text !== null) originalsToSave.set(configPath(pkg), text);
+    }
+    packagePlans.push(p);
+  }
+  await checkNoPendingUserChanges(host, paths.root, packagePlans.filter((p) => p.commands.length).map((p) => p.pkg));
+
+  const fileOps: FileOp[] = [];
+  const changes: PlannedChange[] = packagePlans.flatMap((p) => p.changes);
+  for (const f of files) {
+    const cur = await host.files.read(`${paths.root}${f.path}`);
+    const prev = oldLedger.files[f.path];
+    ledger.files[f.path] = { originalExisted: prev ? prev.originalExisted : cur !== null };
+    if (!prev && cur !== null) originalsToSave.set(f.path, cur);
+    if (cur !== f.content) {
+      const op = cur === null ? 'add' : 'change';
+      fileOps.push({ path: f.path, op, content: f.content, mode: f.mode });
+      changes.push({ kind: 'file', target: f.path, op, detail: formatLineDiff(cur, f.content) });
+    }
+  }
+  for (const [path, entry] of Object.entries(oldLedger.files)) {
+    if (ledger.files[path]) continue;
+    const cur = await host.files.read(`${paths.root}${path}`);
+    const original = entry.originalExisted ? await host.files.read(`${paths.originals}${path}`) : null;
+    if (original !== null) {
+      if (cur !== original) {
+        fileOps.push({ path, op: 'change', content: original, mode: 0o644 });
+        changes.push({ kind: 'file', target: path, op: 'change', detail: `original content put back\n${formatLineDiff(cur, original)}` });
+      }
+    } else if (cur !== null) {
+      fileOps.push({ path, op: 'delete', content: null, mode: 0 });
+      changes.push({ kind: 'file', target: path, op: 'delete', detail: 'no longer in the desired state' });
+    }
+  }
+
+  let odhcpd: ChangeSummary['odhcpd'] = null;
+  const needsDhcpv6 = state?.lan.some((l) => l.dhcp?.ipv6) ?? false;
+  if (needsDhcpv6) await warnWithoutDhcpv6Dnsmasq(host, paths.root);
+  const enabled = await odhcpdEnabled(host, paths.root);
+  ledger.odhcpdDisabled = oldLedger.odhcpdDisabled;
+  if (needsDhcpv6 && enabled === true) {
+    odhcpd = 'disable';
+    ledger.odhcpdDisabled = true;
+  } else if (!needsDhcpv6 && oldLedger.odhcpdDisabled) {
+    if (enabled === false) odhcpd = 'enable';
+    ledger.odhcpdDisabled = false;
+  }
+  if (odhcpd) changes.push({ kind: 'service', target: 'odhcpd', op: 'change', detail: odhcpd === 'disable' ? 'disable odhcpd: dnsmasq serves DHCPv6 and RA' : 'enable odhcpd again' });
+
+  const summary: ChangeSummary = {
+    packages: new Set(packagePlans.filter((p) => p.commands.length > 0).map((p) => p.pkg)),
+    peersChanged: packagePlans.some((p) => p.pkg === 'network' && p.changedTypes.has(`wireguard_${WG_INTERFACE}`)),
+    wgInterface: WG_INTERFACE,
+    files: new Map(fileOps.map((f) => [f.path, f.op])),
+    odhcpd,
+  };
+  const ledgerChanged = serializeLedger(oldLedger) !== serializeLedger(ledger);
+  return {
+    plan: { backend: 'openwrt', router: state?.router ?? oldLedger.router ?? '', changes, actions: planServiceActions(summary) },
+    paths,
+    packagePlans,
+    fileOps,
+    rendered: files,
+    oldLedger,
+    ledger,
+    ledgerChanged,
+    originalsToSave,
+  };
+}
+
+async function runActions(host: Host, actions: ServiceAction[]): Promise<ApplyResult['ran']> {
+  const ran: ApplyResult['ran'] = [];
+  const failedChecks = new Set<string>();
+  for (const a of actions) {
+    if (failedChecks.has(a.service)) {
+      ran.push({ action: a, ok: false, output: `skipped: the ${a.service} check failed` });
+      continue;
+    }
+    const r = await host.exec(a.argv[0]!, a.argv.slice(1), { timeoutMs: 120_000 });
+    const ok = r.code === 0;
+    if (!ok && a.action === 'check') failedChecks.add(a.service);
+    host.log.log(ok ? 'info' : 'error', `${a.service} ${a.action}`, { exit: r.code });
+    ran.push({ action: a, ok, output: `${r.stdout}${r.stderr}`.trim() });
+  }
+  return ran;
+}
+
+/** After uninstall: where nothing of the user's changed, put the original bytes back (comments and all). */
+async function restorePristineFiles(host: Host, ip: InternalPlan): Promise<void> {
+  const { paths } = ip;
+  for (const [pkg, pl] of Object.entries(ip.oldLedger.packages)) {
+    const live = `${paths.confdir}/${pkg}`;
+    const current = await host.files.read(live);
+    if (current === null) continue;
+    if (!pl.originalExisted) {
+      if (parseUci(current, pkg).sections.length === 0) await host.files.remove(live);
+      continue;
+    }
+    const original = await host.files.read(`${paths.originals}${configPath(pkg)}`);
+    if (original === null || original === current) continue;
+    let same = false;
+    try {
+      same = samePackage(parseUci(current, pkg), parseUci(original, pkg));
+    } catch {
+      same = false;
+    }
+    if (same) await host.files.write(live, original);
+  }
+}
+
+async function execute(ip: InternalPlan, ctx: BackendContext, reason: string): Promise<ApplyResult> {
+  const { host } = ctx;
+  const { paths } = ip;
+  const touched = ip.packagePlans.some((p) => p.commands.length > 0) || ip.fileOps.length > 0 || ip.plan.changes.length > 0;
+  if (!touched && !ip.ledgerChanged) return { ...ip.plan, snapshot: null, ran: [] };
+
+  const writing = ip.fileOps.filter((f) => f.op !== 'delete').map((f) => f.path);
+  await checkRenderedFiles(host, ip.rendered.filter((f) => writing.includes(f.path)), `${paths.stateDir}/check`);
+
+  const snapshot = await takeSnapshot(
+    host,
+    paths,
+    [...ip.packagePlans.map((p) => configPath(p.pkg)), ...ip.fileOps.map((f) => f.path), ...ip.rendered.map((f) => f.path), ...Object.keys(ip.oldLedger.files), LEDGER_PATH],
+    reason,
+  );
+  for (const [path, content] of ip.originalsToSave) {
+    const dest = `${paths.originals}${path}`;
+    if ((await host.files.read(dest)) === null) await host.files.write(dest, content, { mode: 0o600 });
+  }
+
+  await applyUciPlans(host, createUciRunner(host, { command: uciCommandFromEnv(host), confdir: paths.confdir, savedir: paths.savedir }), paths.confdir, ip.packagePlans);
+  for (const f of ip.fileOps) {
+    if (f.op === 'delete') await host.files.remove(`${paths.root}${f.path}`);
+    else await host.files.write(`${paths.root}${f.path}`, f.content!, { mode: f.mode });
+  }
+  if (isLedgerEmpty(ip.ledger) && ip.ledger.router === null) {
+    await restorePristineFiles(host, ip);
+    await host.files.remove(paths.ledger);
+  } else if (ip.ledgerChanged) {
+    await host.files.mkdirp(paths.stateDir, 0o700);
+    await host.files.write(paths.ledger, serializeLedger(ip.ledger), { mode: 0o600 });
+  }
+  const ran = ctx.reload ? await runActions(host, ip.plan.actions) : [];
+  return { ...ip.plan, snapshot: snapshot.id, ran };
+}
+
+function summaryForRestore(changed: Map<string, 'add' | 'change' | 'delete'>, networkTexts: (string | null)[]): ChangeSummary {
+  const packages = new Set<string>();
+  const files = new Map<string, 'add' | 'change' | 'delete'>();
+  for (const [p, op] of changed) {
+    const m = /^\/etc\/config\/(.+)$/.exec(p);
+    if (m) packages.add(m[1]!);
+    else files.set(p, op);
+  }
+  return {
+    packages,
+    peersChanged: packages.has('network') && networkTexts.some((t) => t !== null && t.includes(`wireguard_${WG_INTERFACE}`)),
+    wgInterface: WG_INTERFACE,
+    files,
+    odhcpd: null,
+  };
+}
+
+export const openwrtBackend: Backend = {
+  name: 'openwrt',
+
+  async plan(state, ctx) {
+    return (await computePlan(state, ctx)).plan;
+  },
+
+  async apply(state, ctx) {
+    return execute(await computePlan(state, ctx), ctx, `apply ${state.router}`);
+  },
+
+  async uninstall(ctx) {
+    return execute(await computePlan(null, ctx), ctx, 'uninstall');
+  },
+
+  async restore(ctx, snapshotId) {
+    const { host } = ctx;
+    const paths = statePaths(ctx.root);
+    const snap = await readSnapshot(host, paths, snapshotId);
+    const changed = new Map<string, 'add' | 'change' | 'delete'>();
+    const changes: PlannedChange[] = [];
+    const networkTexts: (string | null)[] = [];
+    for (const f of snap.files) {
+      const full = `${paths.root}${f.path}`;
+      const cur = await host.files.read(full);
+      if (f.path === configPath('network')) networkTexts.push(cur, f.content);
+      if (cur === f.content) continue;
+      const op = f.content === null ? 'delete' : cur === null ? 'add' : 'change';
+      changed.set(f.path, op);
+      if (f.content === null) await host.files.remove(full);
+      else await host.files.write(full, f.content, f.mode === null ? {} : { mode: f.mode });
+      if (f.path !== LEDGER_PATH) changes.push({ kind: 'file', target: f.path, op, detail: `restored from snapshot ${snap.id}` });
+    }
+    for (const pkg of UCI_PACKAGES) await host.files.remove(`${paths.savedir}/${pkg}`);
+    changed.delete(LEDGER_PATH);
+    const actions = planServiceActions(summaryForRestore(changed, networkTexts));
+    const ran = ctx.reload ? await runActions(host, actions) : [];
+    return { backend: 'openwrt', router: '', changes, actions, snapshot: snap.id, ran };
+  },
+};

@@ -1,0 +1,119 @@
+// /etc/config/dhcp (dnsmasq) of one router. The stock anonymous dnsmasq section is adopted: dlan
+// sets its own domain, the delegation of every other router's domain to that router's loopback,
+// the upstreams and the interfaces; the stock tuning options stay. Per LAN a dhcp section (DHCPv4
+// range, DHCPv6 + RA when the LAN has IPv6), host sections for static leases, hostrecords.
+import type { DesiredState, LanInterface } from '../../../slice/desired-state.ts';
+import type { RenderedSection, SectionSelector } from './rendered-uci.ts';
+
+function nonEmpty(list: string[]): string[] | null {
+  return list.length ? list : null;
+}
+
+function sanitize(s: string): string {
+  return s.replace(/[^A-Za-z0-9_]/g, '_');
+}
+
+function lanDhcp(l: LanInterface): RenderedSection {
+  const d = l.dhcp;
+  return {
+    name: `dlan_${l.name}`,
+    type: 'dhcp',
+    options: d
+      ? [
+          ['interface', `dlan_${l.name}`],
+          ['start', String(d.start)],
+          ['limit', String(d.limit)],
+          ['leasetime', d.leaseTime],
+          // dnsmasq serves DHCPv6 and RA itself (dnsmasq-full, odhcpd disabled): see README.
+          ['dhcpv6', d.ipv6 ? 'server' : null],
+          ['ra', d.ipv6 ? 'server' : null],
+        ]
+      : [
+          ['interface', `dlan_${l.name}`],
+          ['ignore', '1'],
+        ],
+  };
+}
+
+function leases(l: LanInterface): RenderedSection[] {
+  return l.leases.map((lease) =>
+    lease.family === 'ipv4'
+      ? {
+          name: `dlan_${l.name}_v4_${lease.host}`,
+          type: 'host',
+          options: [
+            ['name', lease.name],
+            ['mac', lease.mac],
+            ['ip', lease.address],
+          ],
+        }
+      : {
+          name: `dlan_${l.name}_v6_${lease.host}`,
+          type: 'host',
+          options: [
+            ['name', lease.name],
+            ['duid', lease.duid],
+            // dnsmasq.init turns the hex host id into `[::<id>]` inside the LAN's prefix.
+            ['hostid', lease.host.toString(16)],
+          ],
+        },
+  );
+}
+
+export function renderUciDhcp(state: DesiredState): RenderedSection[] {
+  const dns = state.dns;
+  const listenDevices = [...state.lan.map((l) => l.device), state.wireguard.interface, ...state.links.map((l) => l.interface)];
+  const out: RenderedSection[] = [
+    {
+      name: 'dlan_dnsmasq',
+      type: 'dnsmasq',
+      adopt: { type: 'dnsmasq', index: 0 },
+      options: [
+        ['domain', dns.localDomain],
+        ['local', `/${dns.localDomain}/`],
+        ['server', nonEmpty([...dns.upstreams, ...dns.delegations.map((d) => `/${d.domain}/${d.server}`)])],
+        // Answers from other routers carry private addresses: allowed for their domains only.
+        ['rebind_domain', dns.delegations.length ? dns.delegations.map((d) => d.domain) : null],
+        ['noresolv', dns.upstreams.length ? '1' : null],
+        // Stock `localservice 1` refuses queries from non-local subnets, i.e. every delegated query
+        // from a router more than one hop away; `interface` below keeps the WAN out instead.
+        ['localservice', '0'],
+        ['interface', listenDevices],
+        ['listen_address', nonEmpty([...dns.listenAddresses])],
+      ],
+    },
+  ];
+  for (const w of state.wan) {
+    out.push({
+      name: `dlan_${w.name}`,
+      type: 'dhcp',
+      options: [
+        ['interface', `dlan_${w.name}`],
+        ['ignore', '1'],
+      ],
+    });
+  }
+  for (const l of state.lan) out.push(lanDhcp(l));
+  for (const l of state.lan) out.push(...leases(l));
+  const used = new Set<string>();
+  for (const r of dns.records) {
+    let name = `dlan_rec_${sanitize(r.name)}`;
+    for (let i = 2; used.has(name); i++) name = `dlan_rec_${sanitize(r.name)}_${i}`;
+    used.add(name);
+    out.push({
+      name,
+      type: 'hostrecord',
+      options: [
+        ['name', r.name],
+        ['ip', [...r.addresses]],
+      ],
+    });
+  }
+  return out;
+}
+
+/** The stock per-interface dhcp sections of the replaced `lan` and `wan` interfaces. */
+export const DHCP_TAKEOVER: SectionSelector[] = [
+  { type: 'dhcp', name: 'lan' },
+  { type: 'dhcp', name: 'wan' },
+];

@@ -1,0 +1,61 @@
+// Runs the `uci` program (or whatever DLAN_UCI names) on one config tree with a private save
+// directory, so dlan-agent's staged changes never mix with a user's pending changes in /tmp/.uci.
+import type { ExecResult, Host } from '../../../host/host.ts';
+import { parseUci } from './parse-uci.ts';
+import type { UciPackage } from './uci-model.ts';
+
+export class UciCommandError extends Error {
+  constructor(message: string, readonly result: ExecResult) {
+    super(message);
+    this.name = 'UciCommandError';
+  }
+}
+
+export interface UciRunner {
+  /** The package as uci reads it (file + staged changes), or `null` when it has no file. */
+  export(pkg: string): Promise<UciPackage | null>;
+  /** Feeds commands to `uci batch`; returns what uci printed (batch exits 0 even on errors). */
+  batch(commands: string[]): Promise<ExecResult>;
+  commit(pkg: string): Promise<void>;
+  /** Drops dlan-agent's staged changes for a package (removes its delta file). */
+  discard(pkg: string): Promise<void>;
+}
+
+/**
+ * `DLAN_UCI` may be a program path or a program with fixed leading arguments separated by spaces
+ * (e.g. `node /opt/uci-double.js`); it is split on whitespace, never run through a shell.
+ */
+export function uciCommandFromEnv(host: Host): string[] {
+  const raw = host.env('DLAN_UCI')?.trim();
+  return raw ? raw.split(/\s+/) : ['uci'];
+}
+
+export function createUciRunner(host: Host, opts: { command: string[]; confdir: string; savedir: string }): UciRunner {
+  const [program, ...fixed] = opts.command;
+  const base = [...fixed, '-c', opts.confdir, '-t', opts.savedir];
+  const run = (args: string[], input?: string) => host.exec(program!, [...base, ...args], input === undefined ? {} : { input });
+  return {
+    async export(pkg) {
+      const r = await run(['export', pkg]);
+      if (r.code === 127) throw new UciCommandError(`cannot run ${program}: ${r.stderr.trim()} (set DLAN_UCI to the uci program)`, r);
+      if (r.code !== 0) {
+        if (/Entry not found/.test(r.stderr)) return null;
+        throw new UciCommandError(`uci export ${pkg} failed (exit ${r.code}): ${r.stderr.trim()}`, r);
+      }
+      return parseUci(r.stdout, pkg);
+    },
+    async batch(commands) {
+      await host.files.mkdirp(opts.savedir, 0o700);
+      const r = await run(['batch'], `${commands.join('\n')}\n`);
+      if (r.code !== 0) throw new UciCommandError(`uci batch failed (exit ${r.code}): ${r.stderr.trim()}`, r);
+      return r;
+    },
+    async commit(pkg) {
+      const r = await run(['commit', pkg]);
+      if (r.code !== 0 || r.stderr.trim() !== '') throw new UciCommandError(`uci commit ${pkg} failed (exit ${r.code}): ${r.stderr.trim()}`, r);
+    },
+    async discard(pkg) {
+      await host.files.remove(`${opts.savedir}/${pkg}`);
+    },
+  };
+}

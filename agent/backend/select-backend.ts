@@ -1,0 +1,25 @@
+// Which backend runs on this machine: `--backend openwrt|linux` when given, otherwise OpenWrt when
+// `<root>/etc/openwrt_release` exists (every OpenWrt image has it), Linux (Debian) otherwise.
+import type { Host } from '../host/host.ts';
+import type { Backend, BackendName } from './backend.ts';
+import { linuxBackend } from './linux/linux-backend.ts';
+import { openwrtBackend } from './openwrt/openwrt-backend.ts';
+
+export class BackendChoiceError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BackendChoiceError';
+  }
+}
+
+export async function detectBackend(host: Host, root: string): Promise<BackendName> {
+  const release = await host.files.stat(`${root.replace(/\/+$/, '')}/etc/openwrt_release`);
+  return release !== null ? 'openwrt' : 'linux';
+}
+
+export async function selectBackend(host: Host, root: string, explicit?: string): Promise<Backend> {
+  const name = explicit ?? (await detectBackend(host, root));
+  if (name === 'openwrt') return openwrtBackend;
+  if (name === 'linux') return linuxBackend;
+  throw new BackendChoiceError(`unknown backend ${JSON.stringify(name)} (use openwrt or linux)`);
+}
