@@ -1,0 +1,197 @@
+// The Linux (Debian) backend: the same desired state as on OpenWrt, applied with `ip`/`wg`
+// (reconciled, never flushed), one nft table loaded atomically, and native files for dnsmasq,
+// bird and a private nginx. Same contract as the OpenWrt backend: plan writes nothing; apply
+// snapshots what it touches, writes only what differs, runs only the actions the changes need;
+// a second apply does nothing at all.
+import type { ApplyResult, Backend, BackendContext, PlannedChange, ServiceAction } from '../backend.ts';
+import type { DesiredState } from '../../slice/desired-state.ts';
+import type { Host } from '../../host/host.ts';
+import { readSnapshot, restoreSnapshotFiles, takeSnapshot } from '../common/file-snapshot.ts';
+import { readRouterKey } from '../common/router-key.ts';
+import { unifiedDiff } from '../common/unified-diff.ts';
+import { checkLinuxFiles } from './check-linux-files.ts';
+import { readCurrentNetState } from './current-net-state.ts';
+import { parseLedger, serializeLedger, type LinuxLedger, type NetOwnership } from './linux-ledger.ts';
+import { LINUX_FILES, underRoot } from './linux-paths.ts';
+import { NFT_TABLE } from './render-nftables.ts';
+import { planInterfaces, planTeardown, type NetStep } from './plan-interfaces.ts';
+import { planServiceActions } from './plan-service-actions.ts';
+import { nftLoadArgv, planLinux, ROLE_BY_PATH, type LinuxBackendOptions, type LinuxPlan } from './plan-linux.ts';
+import { runNetSteps } from './run-net-steps.ts';
+import type { FileRole } from './render-linux-files.ts';
+import { detectServiceManager, type ManagedService, type ServiceManager } from './service-manager.ts';
+
+const at = (root: string, p: string) => underRoot(root, p);
+
+function publicPlan(p: LinuxPlan) {
+  return { backend: p.backend, router: p.router, changes: p.changes, actions: p.actions };
+}
+
+async function runActions(host: Host, actions: ServiceAction[]): Promise<ApplyResult['ran']> {
+  const ran: ApplyResult['ran'] = [];
+  for (const action of actions) {
+    const r = await host.exec(action.argv[0]!, action.argv.slice(1), { timeoutMs: 60000 });
+    const ok = r.code === 0;
+    ran.push({ action, ok, output: `${r.stdout}${r.stderr}`.trim() });
+    host.log.log(ok ? 'info' : 'error', `${action.service} ${action.action}`, { ok, why: action.why });
+  }
+  return ran;
+}
+
+async function writeIfDifferent(host: Host, path: string, content: string, mode?: number): Promise<void> {
+  if ((await host.files.read(path)) !== content) await host.files.write(path, content, mode !== undefined ? { mode } : {});
+}
+
+/** Saves a file dlan is about to overwrite for the first time, so uninstall can put it back. */
+async function takeOver(host: Host, root: string, ledger: LinuxLedger, path: string, before: string | null): Promise<void> {
+  if (before === null || ledger.files.includes(path) || ledger.takenOver.includes(path)) return;
+  await host.files.write(at(root, `${LINUX_FILES.originals}${path}`), before, { mode: 0o600 });
+  ledger.takenOver.push(path);
+}
+
+async function finishActions(host: Host, root: string, ledger: LinuxLedger, actions: ServiceAction[], reload: boolean): Promise<ApplyResult['ran']> {
+  const ran = reload ? await runActions(host, actions) : [];
+  // Failed actions stay pending: the next apply retries them instead of being a silent no-op.
+  ledger.pendingActions = ran.filter((r) => !r.ok).map((r) => r.action);
+  await writeIfDifferent(host, at(root, LINUX_FILES.ledger), serializeLedger(ledger));
+  return ran;
+}
+
+async function applyLinux(state: DesiredState, ctx: BackendContext, opts: LinuxBackendOptions): Promise<ApplyResult> {
+  const { host, root } = ctx;
+  const plan = await planLinux(state, ctx, opts);
+  if (plan.changes.length === 0 && plan.actions.length === 0) return { ...publicPlan(plan), snapshot: null, ran: [] };
+
+  // nginx -t binds its listen addresses, so nginx is checked once the interfaces have them.
+  await checkLinuxFiles(host, root, plan.writes.filter((w) => w.file.role !== 'nginx'));
+  const touched = [...plan.files.map((f) => f.path), ...plan.deletes, LINUX_FILES.ledger, LINUX_FILES.appliedState];
+  const snapshot = await takeSnapshot(host, { root, dir: at(root, LINUX_FILES.snapshots), backend: 'linux', paths: touched });
+  host.log.log('info', 'linux apply', { router: state.router, changes: plan.changes.length, actions: plan.actions.length, snapshot });
+
+  const ledger: LinuxLedger = { ...plan.ledger, takenOver: [...plan.ledger.takenOver], files: [...plan.ledger.files] };
+  try {
+    await runNetSteps(host, plan.netSteps);
+  } catch (e) {
+    throw new Error(`interface reconcile failed (files untouched; snapshot ${snapshot} holds the previous files): ${(e as Error).message}`);
+  }
+  Object.assign(ledger, plan.ownership);
+  await checkLinuxFiles(host, root, plan.writes.filter((w) => w.file.role === 'nginx'));
+
+  for (const w of plan.writes) {
+    await takeOver(host, root, ledger, w.file.path, w.before);
+    if (w.file.role === 'nginx') await host.files.mkdirp(at(root, LINUX_FILES.nginxLogDir));
+    await host.files.write(at(root, w.file.path), w.file.content, { mode: w.file.mode });
+  }
+  for (const path of plan.deletes) {
+    const original = ledger.takenOver.includes(path) ? await host.files.read(at(root, `${LINUX_FILES.originals}${path}`)) : null;
+    if (original !== null) await host.files.write(at(root, path), original);
+    else await host.files.remove(at(root, path));
+  }
+  ledger.files = plan.files.map((f) => f.path);
+  if (plan.changes.length > 0) await writeIfDifferent(host, at(root, LINUX_FILES.appliedState), plan.appliedState);
+
+  const ran = await finishActions(host, root, ledger, plan.actions, ctx.reload);
+  return { ...publicPlan(plan), snapshot, ran };
+}
+
+/** Actions after files were put back by restore/uninstall: driven by which paths changed. */
+function actionsForPaths(paths: string[], root: string, manager: ServiceManager, nftGone: boolean): ServiceAction[] {
+  const changed = new Map<FileRole, string[]>();
+  for (const p of paths) {
+    const role = ROLE_BY_PATH[p];
+    if (role) changed.set(role, [...(changed.get(role) ?? []), p]);
+  }
+  const actions = planServiceActions(
+    { changed, nftReload: changed.has('nftables') && !nftGone ? `${LINUX_FILES.nftRuleset} restored` : null, nftArgv: nftLoadArgv(root), running: new Map(), pending: [] },
+    manager,
+  );
+  if (nftGone) actions.unshift({ service: 'nftables', action: 'delete', argv: ['nft', 'delete', 'table', NFT_TABLE.family, NFT_TABLE.name], why: 'no dlan ruleset any more' });
+  return actions;
+}
+
+async function restoreLinux(ctx: BackendContext, snapshotId: string | undefined, opts: LinuxBackendOptions): Promise<ApplyResult> {
+  const { host, root } = ctx;
+  const dir = at(root, LINUX_FILES.snapshots);
+  const manifest = await readSnapshot(host, dir, snapshotId);
+  if (manifest === null) throw new Error(snapshotId ? `no snapshot \`${snapshotId}\` in ${dir}` : `no snapshot in ${dir}`);
+  const before = parseLedger(await host.files.read(at(root, LINUX_FILES.ledger)));
+  const changedPaths = await restoreSnapshotFiles(host, { root, dir, manifest });
+  const restored = parseLedger(await host.files.read(at(root, LINUX_FILES.ledger)));
+  const stateText = await host.files.read(at(root, LINUX_FILES.appliedState));
+  const state = stateText === null ? null : (JSON.parse(stateText) as DesiredState);
+
+  // Interfaces follow the restored state; what dlan owned before *or* after may be removed.
+  const merged: NetOwnership = {
+    devices: [...new Set([...before.devices, ...restored.devices])],
+    addresses: [...before.addresses, ...restored.addresses.filter((a) => !before.addresses.some((b) => b.device === a.device && b.cidr === a.cidr))],
+    routes: [...before.routes, ...restored.routes.filter((r) => !before.routes.some((b) => b.gateway === r.gateway && b.device === r.device))],
+    endpoints: restored.endpoints,
+  };
+  let steps: NetStep[] = [];
+  let ownership: NetOwnership = restored;
+  if (opts.manageInterfaces !== false) {
+    if (state !== null) {
+      const key = await readRouterKey(host, at(root, LINUX_FILES.wireguardKey), state.wireguard.publicKey);
+      const net = planInterfaces(state, await readCurrentNetState(host, state.wireguard.interface), merged, { path: at(root, LINUX_FILES.wireguardKey), privateKey: key });
+      steps = net.steps;
+      ownership = net.ownership;
+    } else {
+      steps = planTeardown(await readCurrentNetState(host, 'wg0'), merged);
+      ownership = { devices: [], addresses: [], routes: [], endpoints: {} };
+    }
+    await runNetSteps(host, steps);
+  }
+  const nftGone = changedPaths.includes(LINUX_FILES.nftRuleset) && (await host.files.read(at(root, LINUX_FILES.nftRuleset))) === null;
+  const actions = actionsForPaths(changedPaths, root, await detectServiceManager(host, root), nftGone);
+  const ledger: LinuxLedger = { ...restored, ...ownership };
+  const changes: PlannedChange[] = [...steps.map((s) => s.change), ...changedPaths.map((p) => ({ kind: 'file', target: p, op: 'change' as const, detail: `restored from snapshot ${manifest.id}` }))];
+  const ran = await finishActions(host, root, ledger, actions, ctx.reload);
+  return { backend: 'linux', router: state?.router ?? '', changes, actions, snapshot: manifest.id, ran };
+}
+
+async function uninstallLinux(ctx: BackendContext, opts: LinuxBackendOptions): Promise<ApplyResult> {
+  const { host, root } = ctx;
+  const ledger = parseLedger(await host.files.read(at(root, LINUX_FILES.ledger)));
+  const stateText = await host.files.read(at(root, LINUX_FILES.appliedState));
+  const router = stateText === null ? '' : (JSON.parse(stateText) as DesiredState).router;
+  const touched = [...ledger.files, LINUX_FILES.ledger, LINUX_FILES.appliedState];
+  const snapshot = touched.length > 2 ? await takeSnapshot(host, { root, dir: at(root, LINUX_FILES.snapshots), backend: 'linux', paths: touched }) : null;
+
+  let steps: NetStep[] = [];
+  if (opts.manageInterfaces !== false) {
+    steps = planTeardown(await readCurrentNetState(host, 'wg0'), ledger);
+    await runNetSteps(host, steps);
+  }
+  const changes: PlannedChange[] = steps.map((s) => s.change);
+  const changedPaths: string[] = [];
+  for (const path of ledger.files) {
+    const now = await host.files.read(at(root, path));
+    const original = ledger.takenOver.includes(path) ? await host.files.read(at(root, `${LINUX_FILES.originals}${path}`)) : null;
+    if (now === original) continue;
+    if (original !== null) await host.files.write(at(root, path), original);
+    else await host.files.remove(at(root, path));
+    changedPaths.push(path);
+    changes.push({ kind: 'file', target: path, op: original === null ? 'delete' : 'change', detail: unifiedDiff(now, original, path) });
+  }
+  const manager = await detectServiceManager(host, root);
+  const actions = actionsForPaths(changedPaths, root, manager, changedPaths.includes(LINUX_FILES.nftRuleset));
+  // Without its config the private nginx has nothing to serve: stop it rather than reload.
+  const stop = (s: ManagedService) => manager.commands(s, 'stop')?.map((argv) => ({ service: s, action: 'stop', argv, why: 'dlan-agent uninstalled' })) ?? [];
+  const finalActions = actions.flatMap((a) => (a.service === 'nginx' ? stop('nginx') : [a]));
+  const ran = ctx.reload ? await runActions(host, finalActions) : [];
+  for (const p of [LINUX_FILES.ledger, LINUX_FILES.appliedState]) await host.files.remove(at(root, p));
+  for (const p of ledger.takenOver) await host.files.remove(at(root, `${LINUX_FILES.originals}${p}`));
+  return { backend: 'linux', router, changes, actions: finalActions, snapshot, ran };
+}
+
+export function createLinuxBackend(opts: LinuxBackendOptions = {}): Backend {
+  return {
+    name: 'linux',
+    plan: async (state, ctx) => publicPlan(await planLinux(state, ctx, opts)),
+    apply: (state, ctx) => applyLinux(state, ctx, opts),
+    restore: (ctx, id) => restoreLinux(ctx, id, opts),
+    uninstall: (ctx) => uninstallLinux(ctx, opts),
+  };
+}
+
+export const linuxBackend: Backend = createLinuxBackend();

@@ -1,0 +1,42 @@
+// Where the Linux backend keeps each file, relative to the machine's `/` (the `--root` folder in
+// tests and in the lab). Daemon configs live where Debian's packages read them (dnsmasq's conf-dir,
+// bird's /etc/bird), dlan's own pieces under /etc/dlan.
+
+export const LINUX_FILES = {
+  dnsmasqConf: '/etc/dnsmasq.d/dlan.conf',
+  /**
+   * Static records (addn-hosts) and static leases (dhcp-hostsfile), both re-read on SIGHUP — by
+   * dnsmasq after it dropped root, hence a world-readable folder of their own (/etc/dlan may be
+   * 0700 to guard the key; /etc/dnsmasq.d would parse them as config files).
+   */
+  dnsmasqHosts: '/etc/dlan-dnsmasq/hosts',
+  dnsmasqDhcpHosts: '/etc/dlan-dnsmasq/dhcp-hosts',
+  dnsmasqLeases: '/var/lib/misc/dnsmasq.leases',
+  birdConf: '/etc/bird/bird.conf',
+  /** Main config of dlan's private nginx instance (stream services, stub_status). */
+  nginxConf: '/etc/dlan/nginx/nginx.conf',
+  nginxLogDir: '/var/log/dlan',
+  nftRuleset: '/etc/dlan/nftables.nft',
+  sshdDropIn: '/etc/ssh/sshd_config.d/dlan.conf',
+  authorizedKeys: '/root/.ssh/authorized_keys',
+  wireguardKey: '/etc/dlan/wireguard.key',
+  ledger: '/etc/dlan/linux-ledger.json',
+  appliedState: '/etc/dlan/linux-applied-state.json',
+  snapshots: '/etc/dlan/snapshots',
+  originals: '/etc/dlan/originals',
+  serviceTable: '/etc/dlan/services.json',
+  scratch: '/etc/dlan/.check',
+} as const;
+
+/** Runtime paths (not below `--root`: the lab gives each router its own /run). */
+export const LINUX_RUNTIME = {
+  nginxPid: '/run/dlan-nginx.pid',
+} as const;
+
+export const NGINX_STREAM_MODULE = '/usr/lib/nginx/modules/ngx_stream_module.so';
+
+/** `root` + an absolute path, without doubling the slash. */
+export function underRoot(root: string, path: string): string {
+  if (root === '/' || root === '') return path;
+  return `${root.replace(/\/+$/, '')}${path}`;
+}
