@@ -1,0 +1,84 @@
+// Loads the config repo: parses every file (YAML 1.2), merges routers/<name>.yaml into the main
+// document, checks it against the schema (generated standalone validator) and every semantic
+// rule, and returns the normalised Config. Pure: the caller reads the files (see
+// read-config-files.ts). Every problem of every file is reported, each with file, merged YAML
+// path and line:column.
+import type { Config, RawConfig } from './config-types.ts';
+import { parseYamlFile, type ConfigFile, type ParsedFile } from './parse-yaml-file.ts';
+import { mergeConfigFiles } from './merge-config-files.ts';
+import { normalizeConfig } from './normalize-config.ts';
+import type { Path } from './source-locator.ts';
+import { formatPath, type Diagnostic } from '../validate/diagnostic.ts';
+import { Findings, type Finding } from '../validate/findings.ts';
+import { checkSchema } from '../validate/schema-errors.ts';
+import { runSemanticRules } from '../validate/run-semantic-rules.ts';
+import { checkSecretsInText } from '../validate/rules/check-secrets.ts';
+
+export type { ConfigFile } from './parse-yaml-file.ts';
+
+export type LoadResult =
+  | { ok: true; config: Config; warnings: Diagnostic[] }
+  | { ok: false; diagnostics: Diagnostic[] };
+
+export function loadConfig(files: ConfigFile[]): LoadResult {
+  if (files.length === 0) {
+    return { ok: false, diagnostics: [{ file: 'dlan.yaml', path: '', line: 0, column: 0, message: 'no config file given' }] };
+  }
+  const order = new Map(files.map((f, i) => [f.path, i]));
+  const sort = (ds: Diagnostic[]) => sortDiagnostics(ds, order);
+  const parsed = files.map(parseYamlFile);
+  const secrets = checkSecretsInText(files);
+  const syntax = parsed.flatMap((p) => p.errors);
+  // A document with syntax errors cannot be checked further: its data is incomplete, and
+  // checking the rest without it would report false "unknown router" errors.
+  if (syntax.length > 0) return { ok: false, diagnostics: sort([...syntax, ...secrets]) };
+
+  const [main, ...routerFiles] = parsed as [ParsedFile, ...ParsedFile[]];
+  const merged = mergeConfigFiles(main, routerFiles);
+  const schema = new Findings();
+  checkSchema(merged.data, schema);
+  const semantic = new Findings();
+  try {
+    runSemanticRules(merged.data, semantic);
+  } catch (e) {
+    // The rules read the document defensively; if one still trips over a value the schema
+    // rejected, the schema errors explain the problem. Without schema errors it is a bug.
+    if (schema.list.length === 0) throw e;
+  }
+  const toDiagnostic = (f: Finding): Diagnostic => {
+    const p = merged.locator.locate(f.path, f.atKey);
+    return { file: p.file, path: formatPath(f.path), line: p.line, column: p.column, message: f.message };
+  };
+  // A value the schema rejected is not reported again by a semantic rule.
+  const fresh = (f: Finding) =>
+    !schema.list.some((s) => (s.malformed ? isPrefix(s.path, f.path) : samePath(s.path, f.path) && !s.atKey));
+  const errors = [
+    ...merged.diagnostics,
+    ...secrets,
+    ...schema.list.map(toDiagnostic),
+    ...semantic.list.filter((f) => f.severity === 'error' && fresh(f)).map(toDiagnostic),
+  ];
+  if (errors.length > 0) return { ok: false, diagnostics: sort(errors) };
+  const warnings = sort(semantic.list.filter((f) => f.severity === 'warning').map(toDiagnostic));
+  return { ok: true, config: normalizeConfig(merged.data as RawConfig), warnings };
+}
+
+function samePath(a: Path, b: Path): boolean {
+  return a.length === b.length && isPrefix(a, b);
+}
+
+function isPrefix(prefix: Path, path: Path): boolean {
+  return prefix.length <= path.length && prefix.every((s, i) => s === path[i]);
+}
+
+/** By file (in the order given), then line and column; exact repeats dropped. */
+function sortDiagnostics(ds: Diagnostic[], order: Map<string, number>): Diagnostic[] {
+  const seen = new Set<string>();
+  const unique = ds.filter((d) => {
+    const key = `${d.file}\u0000${d.path}\u0000${d.line}\u0000${d.column}\u0000${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  return unique.sort((a, b) => (order.get(a.file) ?? 1e9) - (order.get(b.file) ?? 1e9) || a.line - b.line || a.column - b.column);
+}

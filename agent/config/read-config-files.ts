@@ -1,0 +1,65 @@
+// Reads the config repo from disk through the Host: PATH is a folder holding dlan.yaml (and
+// optionally routers/<name>.yaml|yml), or one YAML file. Returns the files for loadConfig, the
+// main file first, router files sorted; paths are relative to the folder (or the file's folder).
+import type { Host } from '../host/host.ts';
+import type { Diagnostic } from '../validate/diagnostic.ts';
+import type { ConfigFile } from './parse-yaml-file.ts';
+
+export type ReadResult = { ok: true; files: ConfigFile[] } | { ok: false; diagnostics: Diagnostic[] };
+
+/** Larger files are refused: a mesh of 4096 routers fits comfortably in this. */
+export const MAX_FILE_BYTES = 8 * 1024 * 1024;
+
+export async function readConfigFiles(host: Host, path: string): Promise<ReadResult> {
+  const root = path.replace(/\/+$/, '') || '/';
+  const stat = await host.files.stat(root);
+  if (!stat) return fail(path, `${path} does not exist`);
+  if (!stat.isDirectory) {
+    const name = root.slice(root.lastIndexOf('/') + 1);
+    const one = await readOne(host, root, name);
+    return 'text' in one ? { ok: true, files: [one] } : { ok: false, diagnostics: [one] };
+  }
+  const mainPath = `${root}/dlan.yaml`;
+  if (!(await host.files.stat(mainPath))) {
+    const yml = await host.files.stat(`${root}/dlan.yml`);
+    return fail('dlan.yaml', `no dlan.yaml in ${path}${yml ? ' (found dlan.yml: the main file must be named dlan.yaml)' : ''}`);
+  }
+  const files: ConfigFile[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const take = (r: ConfigFile | Diagnostic) => ('text' in r ? files.push(r) : diagnostics.push(r));
+  take(await readOne(host, mainPath, 'dlan.yaml'));
+  const routerNames = ((await host.files.list(`${root}/routers`)) ?? [])
+    .filter((n) => /\.(yaml|yml)$/.test(n) && !n.startsWith('.'))
+    .sort();
+  for (const name of routerNames) {
+    const full = `${root}/routers/${name}`;
+    const s = await host.files.stat(full);
+    if (!s || s.isDirectory) continue;
+    take(await readOne(host, full, `routers/${name}`));
+  }
+  return diagnostics.length ? { ok: false, diagnostics } : { ok: true, files };
+}
+
+async function readOne(host: Host, full: string, rel: string): Promise<ConfigFile | Diagnostic> {
+  const stat = await host.files.stat(full);
+  if (stat && stat.size > MAX_FILE_BYTES) return diag(rel, `is larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB`);
+  const text = await host.files.read(full);
+  if (text === null) return diag(rel, `cannot be read (${full})`);
+  // The host decodes UTF-8 with replacement characters: one of those means the bytes were not UTF-8.
+  const bad = text.indexOf('\uFFFD');
+  if (bad >= 0) {
+    const before = text.slice(0, bad);
+    const line = before.split('\n').length;
+    const column = bad - before.lastIndexOf('\n');
+    return { file: rel, path: '', line, column, message: 'is not valid UTF-8 text (save the file as UTF-8)' };
+  }
+  return { path: rel, text: text.startsWith('\uFEFF') ? text.slice(1) : text };
+}
+
+function diag(file: string, message: string): Diagnostic {
+  return { file, path: '', line: 0, column: 0, message };
+}
+
+function fail(file: string, message: string): ReadResult {
+  return { ok: false, diagnostics: [diag(file, message)] };
+}

@@ -1,0 +1,22 @@
+// OSPF timers and MTUs: the dead interval must exceed the hello interval (else adjacencies
+// flap), and a VXLAN MTU that does not fit inside the WireGuard MTU only fragments (a warning).
+import { DEFAULTS } from '../../config/config-types.ts';
+import { Findings } from '../findings.ts';
+import { asInt, asObj, type MeshView } from '../mesh-view.ts';
+
+export function checkOspf(mesh: MeshView, out: Findings): void {
+  const ospf = asObj(mesh.data.ospf) ?? {};
+  const hello = asInt(ospf.hello);
+  const dead = asInt(ospf.dead);
+  const h = hello ?? DEFAULTS.ospf.hello;
+  const d = dead ?? DEFAULTS.ospf.dead;
+  if (d <= h && h >= 1 && d >= 1) {
+    if (dead !== undefined) out.error(['ospf', 'dead'], `the dead interval (${d} s) must be greater than the hello interval (${h} s${hello === undefined ? ', the default' : ''})`);
+    else out.error(['ospf', 'hello'], `the hello interval (${h} s) must be less than the dead interval (${d} s, the default): set \`ospf.dead\` too`);
+  }
+  const vx = asObj(mesh.data.vxlan);
+  if (mesh.vxlanMtu + 50 > mesh.wireguardMtu) {
+    const path = asInt(vx?.mtu) !== undefined ? ['vxlan', 'mtu'] : ['wireguard', 'mtu'];
+    out.warn(path, `the VXLAN MTU ${mesh.vxlanMtu} plus 50 bytes of VXLAN overhead exceeds the WireGuard MTU ${mesh.wireguardMtu}: packets will be fragmented`);
+  }
+}
