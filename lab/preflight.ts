@@ -21,6 +21,7 @@ export const LAB_PACKAGES: { check: string; pkg: string }[] = [
   { check: 'dig', pkg: 'dnsutils' },
   { check: 'git', pkg: 'git' },
   { check: 'socat', pkg: 'socat' },
+  { check: 'ncat', pkg: 'ncat' },
   { check: 'nsenter', pkg: 'util-linux' },
 ];
 

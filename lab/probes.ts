@@ -157,7 +157,8 @@ function gatewayOf(s: LabServer): string {
 
 /** One TCP exchange from dlan-client; returns the service's answer line. */
 export async function tcpFromClient(host: string, port: number): Promise<string> {
-  const r = await runAsync(inNs(CLIENT.ns, ['socat', '-t', '3', '-T', '5', '-', `TCP:${host}:${port},connect-timeout=3`]), { timeoutMs: 10_000 });
+  // --recv-only: no half-close towards nginx (which would close the upstream side before the answer)
+  const r = await runAsync(inNs(CLIENT.ns, ['ncat', '--recv-only', '-w', '3', '-i', '5', host, String(port)]), { timeoutMs: 10_000 });
   return r.stdout.trim();
 }
 

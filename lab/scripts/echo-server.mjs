@@ -14,7 +14,7 @@ if (!name || !tcpPort || !udpPort) {
 }
 const plain = (a) => (a ?? '').replace(/^::ffff:/, '');
 
-const tcp = net.createServer((sock) => {
+const tcp = net.createServer({ allowHalfOpen: true }, (sock) => {
   let buf = '';
   let answered = false;
   const answer = () => {
@@ -37,6 +37,11 @@ const tcp = net.createServer((sock) => {
       clearTimeout(timer);
       answer();
     }
+  });
+  // a client that half-closes without a PROXY header still gets its answer
+  sock.on('end', () => {
+    clearTimeout(timer);
+    answer();
   });
   sock.on('error', () => clearTimeout(timer));
   sock.on('close', () => clearTimeout(timer));
