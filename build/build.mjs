@@ -29,3 +29,17 @@ await build({
   logLevel: 'warning',
 });
 chmodSync(join(root, 'dist', 'dlan-agent.js'), 0o755);
+
+// 4. dist/uci-double.js: the uci test double as a standalone `uci` binary for tests and the lab
+//    (DLAN_UCI=dist/uci-double.js); no dependencies, so it starts fast.
+await build({
+  entryPoints: [join(root, 'test', 'uci-double', 'uci-cli.ts')],
+  outfile: join(root, 'dist', 'uci-double.js'),
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'esm',
+  banner: { js: '#!/usr/bin/env node' },
+  logLevel: 'warning',
+});
+chmodSync(join(root, 'dist', 'uci-double.js'), 0o755);
