@@ -22,7 +22,7 @@ export function dhcpRange(usable: number, start: number | undefined, limit: numb
   const defaultStart = small ? usable - defaultLimit + 1 : DEFAULTS.dhcp.start;
   const s = start ?? defaultStart;
   if (start !== undefined && (start < 2 || start > usable)) {
-    return { ok: false, key: 'start', message: `start ${start} is outside the subnet: it must be between 2 and ${usable} (host 1 is the router)` };
+    return { ok: false, key: 'start', message: `DHCP start ${start} does not fit the subnet: it must be between 2 and ${usable} (host 1 is the router); the subnet is` };
   }
   if (limit === undefined) return { ok: true, range: { start: s, limit: Math.max(1, Math.min(defaultLimit, usable - s + 1)) } };
   const last = s + limit - 1;
@@ -30,7 +30,7 @@ export function dhcpRange(usable: number, start: number | undefined, limit: numb
     return {
       ok: false,
       key: 'limit',
-      message: `the range ${s}..${last} (start ${s}${start === undefined ? ', the default' : ''}, limit ${limit}) runs past the last usable host part ${usable} of the subnet`,
+      message: `the DHCP range ${s}..${last} (start ${s}${start === undefined ? ', the default' : ''}, limit ${limit}) does not fit the subnet: it runs past the last usable host part ${usable} of`,
     };
   }
   return { ok: true, range: { start: s, limit } };

@@ -78,7 +78,8 @@ function translate(e: SchemaError, data: unknown, start: SchemaNode): Translated
       if (path.at(-1) === 'ssh_keys') {
         return { path, message: 'must list at least one key (leave `ssh_keys` out to keep the routers\' SSH settings as they are)' };
       }
-      return { path, message: `must list at least ${String(p.limit)} ${Number(p.limit) === 1 ? 'entry' : 'entries'}` };
+      if (path.at(-1) === 'wan') return { path, message: 'a router needs at least one `wan` interface' };
+      return { path, message: `must list at least ${Number(p.limit) === 1 ? 'one entry' : `${String(p.limit)} entries`}` };
     case 'uniqueItems': {
       const i = Number(p.i);
       return { path: [...path, i], message: `${show((value as unknown[])[i])} is listed twice` };
@@ -100,7 +101,7 @@ function translate(e: SchemaError, data: unknown, start: SchemaNode): Translated
   }
 }
 
-const noRoutersMessage = 'no routers: define at least one under `routers:` or in a routers/<name>.yaml file';
+const noRoutersMessage = 'at least one router is required: define it under `routers:` or in a routers/<name>.yaml file';
 
 const SECRET_KEY = /(private|secret|passw|psk|preshared|token|credential)/i;
 
@@ -108,7 +109,11 @@ function unknownKeyMessage(key: string, known: string[]): string {
   if (SECRET_KEY.test(key)) {
     return `unknown key ${show(key)}: secrets (private keys, preshared keys, passwords) never belong in the config repo; a router's WireGuard private key stays on the router`;
   }
-  const near = known.filter((k) => editDistance(k, key) <= Math.max(1, Math.floor(k.length / 4)));
+  const near = known
+    .map((k) => ({ k, d: editDistance(k.toLowerCase(), key.toLowerCase()) }))
+    .filter(({ k, d }) => d <= (k.length >= 4 ? 2 : 1))
+    .sort((x, y) => x.d - y.d)
+    .map(({ k }) => k);
   const hint = near.length ? `; did you mean \`${near[0]}\`?` : known.length ? ` (allowed here: ${known.join(', ')})` : '';
   return `unknown key ${show(key)}${hint}`;
 }

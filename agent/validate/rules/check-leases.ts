@@ -29,27 +29,27 @@ export function checkLeases(mesh: MeshView, out: Findings): void {
       const host = asInt(lease.host);
       if (host !== undefined && host >= 2) {
         if (family === 'ipv4' && v4ok && BigInt(host) > usableCount(v4)) {
-          out.error([...at, 'host'], `host ${host} is outside ${v4.text}: the host part must be between 2 and ${usableCount(v4)}`);
+          out.error([...at, 'host'], `host ${host} is not inside the subnet ${v4.text}: the host part must be between 2 and ${usableCount(v4)}`);
         }
         if (family === 'ipv6' && lan.ipv6 === undefined) {
           out.error([...at, 'duid'], 'a DUID lease gives an IPv6 address, but this LAN has no `ipv6` subnet');
         }
         const key = `${family}/${host}`;
         const other = hosts.get(key);
-        if (other !== undefined) out.error([...at, 'host'], `host ${host} is already given to ${other} (${family === 'ipv4' ? 'MAC' : 'DUID'} lease on the same LAN)`);
+        if (other !== undefined) out.error([...at, 'host'], `duplicate host part: host ${host} is already given to ${other} (two ${family === 'ipv4' ? 'MAC (IPv4)' : 'DUID (IPv6)'} leases of one LAN may not share a host part)`);
         else hosts.set(key, here);
       }
       const client = (mac ?? duid)!.toLowerCase();
       const otherClient = clients.get(`${family}/${client}`);
       if (otherClient !== undefined) {
-        out.error([...at, family === 'ipv4' ? 'mac' : 'duid'], `${show(mac ?? duid)} already has a lease on this LAN (${otherClient})`);
+        out.error([...at, family === 'ipv4' ? 'mac' : 'duid'], `duplicate ${family === 'ipv4' ? 'MAC' : 'DUID'}: ${show(mac ?? duid)} already has a lease on this LAN (${otherClient})`);
       } else clients.set(`${family}/${client}`, here);
       const name = asStr(lease.name);
       if (name !== undefined) {
         const key = `${family}/${name.toLowerCase()}`;
         const other = names.get(key);
         if (other !== undefined) {
-          out.error([...at, 'name'], `name \`${name}\` is already used by the ${family === 'ipv4' ? 'MAC (IPv4)' : 'DUID (IPv6)'} lease ${other} of router \`${router.name}\`: a name appears once per family on a router`);
+          out.error([...at, 'name'], `duplicate lease name \`${name}\`: already used by the ${family === 'ipv4' ? 'MAC (IPv4)' : 'DUID (IPv6)'} lease ${other} of router \`${router.name}\`: a name appears once per family on a router`);
         } else names.set(key, here);
         const fqdn = `${name}.${router.name}.${mesh.domain}`;
         if (fqdn.length > 253) out.error([...at, 'name'], `\`${fqdn}\` is longer than 253 characters`);

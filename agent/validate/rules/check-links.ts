@@ -54,7 +54,7 @@ export function checkLinks(mesh: MeshView, out: Findings): void {
     }
     const dialable = (n: string) => endpoints[n] !== undefined || mesh.routerByName.get(n)?.body.endpoint !== undefined;
     if (!dialable(a) && !dialable(b)) {
-      out.error(path, `neither \`${a}\` nor \`${b}\` can be dialled: give one of them an \`endpoint\`, or set this link's \`endpoints\` (e.g. \`endpoints: { ${b}: 192.168.1.3 }\`)`);
+      out.error(path, `neither \`${a}\` nor \`${b}\` is dialable: at least one side of a link needs an endpoint; give one of them an \`endpoint\`, or set this link's \`endpoints\` (e.g. \`endpoints: { ${b}: 192.168.1.3 }\`)`);
     }
 
     const idA = mesh.routerByName.get(a)!.id;
@@ -64,7 +64,7 @@ export function checkLinks(mesh: MeshView, out: Findings): void {
     const pairId = BigInt(mesh.maxRouters) * BigInt(Math.min(idA, idB)) + BigInt(Math.max(idA, idB));
     const size = prefixSize(transit);
     if (4n * pairId + 3n >= size) {
-      out.error(path, `link ${pairLabel(a, b)} (pair id ${pairId}) needs transit addresses ${4n * pairId}..${4n * pairId + 3n} of \`addressing.transit_ipv4\` (${transit.text}), which has only ${size}: enlarge transit_ipv4 (a /${transitPrefixFor(pairId)} or larger)`);
+      out.error(path, `link ${pairLabel(a, b)} (pair id ${pairId}): its transit /30 (addresses ${4n * pairId}..${4n * pairId + 3n} of the pool) does not fit the transit pool \`addressing.transit_ipv4\` (${transit.text}, ${size} addresses): enlarge transit_ipv4 to a /${transitPrefixFor(pairId)} or larger`);
     }
   });
   if (mesh.routers.length > 1) {

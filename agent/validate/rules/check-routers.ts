@@ -22,13 +22,13 @@ export function checkRouters(mesh: MeshView, out: Findings): void {
         }
       }
       const other = byId.get(r.id);
-      if (other !== undefined) out.error(idPath, `id ${r.id} is already used by router \`${other}\`: ids must be unique`);
+      if (other !== undefined) out.error(idPath, `duplicate id ${r.id}: already used by router \`${other}\` (ids must be unique)`);
       else byId.set(r.id, r.name);
     }
     const key = asStr(r.body.public_key);
     if (key !== undefined) {
       const other = byKey.get(key);
-      if (other !== undefined) out.error([...r.path, 'public_key'], `the same public key as router \`${other}\`: every router has its own key pair`);
+      if (other !== undefined) out.error([...r.path, 'public_key'], `duplicate public key: the same as router \`${other}\` (every router has its own key pair)`);
       else byKey.set(key, r.name);
     }
     const endpoint = asStr(r.body.endpoint);

@@ -28,7 +28,7 @@ export function checkServices(mesh: MeshView, out: Findings): void {
     const name = asStr(svc.name) ?? `#${i}`;
     if (asStr(svc.name) !== undefined) {
       const other = names.get(name);
-      if (other !== undefined) out.error([...path, 'name'], `service name \`${name}\` is already used by ${other}`);
+      if (other !== undefined) out.error([...path, 'name'], `duplicate service name \`${name}\`: already used by ${other}`);
       else names.set(name, formatPath(path));
     }
     const protocol = asStr(svc.protocol) ?? 'tcp';
@@ -71,7 +71,7 @@ export function checkServices(mesh: MeshView, out: Findings): void {
       }
       const clash = bound.find((b) => routers.includes(b.router) && b.protocol === protocol && overlaps(b.listen, listen));
       if (clash) {
-        out.error(at, `${show(l)} (${protocol}) clashes on router \`${clash.router}\` with \`${clash.where}\` of service \`${clash.service}\`: the same ${protocol} port ${listen.port} on overlapping ${listen.family === 'ipv4' ? 'IPv4' : 'IPv6'} addresses`);
+        out.error(at, `${show(l)} (${protocol}) conflicts on router \`${clash.router}\` with \`${clash.where}\` of service \`${clash.service}\`: the same ${protocol} port ${listen.port} on overlapping ${listen.family === 'ipv4' ? 'IPv4' : 'IPv6'} addresses`);
       }
       for (const router of routers) bound.push({ router, protocol, listen, where, service: name });
     });
@@ -80,7 +80,7 @@ export function checkServices(mesh: MeshView, out: Findings): void {
   if (statusPort !== undefined) {
     const clash = ports.find((p) => p.port === statusPort);
     if (clash) {
-      out.error(['monitoring', 'nginx_status_port'], `port ${statusPort} is also a listen port of service \`${clash.service}\` (\`${clash.where}\`): choose another status port`);
+      out.error(['monitoring', 'nginx_status_port'], `nginx status port ${statusPort} clashes with a listen port of service \`${clash.service}\` (\`${clash.where}\`): choose another status port`);
     }
   }
 }
