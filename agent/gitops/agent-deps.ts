@@ -1,0 +1,26 @@
+// What the GitOps commands need besides the Host: git, HTTP, the backend, a way to start this
+// same program again (the rollback timer), and for `run` the daemon runtime (schedule, signals).
+// The node entry builds it in agent/host/node-agent-deps.ts; a QuickJS entry builds its own.
+import type { Backend } from '../backend/backend.ts';
+import type { GitClient } from '../host/git-client.ts';
+import type { Host } from '../host/host.ts';
+import type { HttpClient } from '../host/http-client.ts';
+
+export type AgentSignal = 'SIGHUP' | 'SIGUSR1' | 'SIGTERM' | 'SIGINT';
+
+export interface DaemonRuntime {
+  /** Calls `tick` on a cron schedule (6 fields, with seconds). */
+  schedule(cronExpression: string, tick: () => void): { stop(): void };
+  onSignal(signal: AgentSignal, handler: () => void): void;
+}
+
+export interface AgentDeps {
+  git: GitClient;
+  http: HttpClient;
+  /** Program and leading arguments that start this dlan-agent, e.g. `[node, /usr/lib/dlan-agent/dlan-agent.js]`. */
+  selfArgv: string[];
+  selectBackend(host: Host, root: string): Promise<Backend>;
+  daemon?: DaemonRuntime;
+  /** Uniform in [0, 1): jitter. */
+  random?: () => number;
+}

@@ -1,0 +1,155 @@
+// `/etc/dlan/state.json`: what the router runs and how the last attempts went. Written
+// atomically (Host.write), and only when something in it changed: a check that finds nothing
+// to do writes nothing to flash (the heartbeat goes to the volatile run file instead).
+// A damaged file is set aside and the agent starts from an empty state: the router keeps its
+// config (the backend compares against the machine, not against this file).
+import type { Host } from '../host/host.ts';
+
+export type AttemptResult = 'applied' | 'unchanged' | 'drift-corrected' | 'refused' | 'rolled-back' | 'error' | 'skipped';
+
+export interface CommitRef {
+  sha: string;
+  subject: string;
+  author: string;
+  date: string;
+}
+
+export interface AppliedCommit extends CommitRef {
+  appliedAt: string;
+}
+
+export interface AttemptRecord {
+  sha: string | null;
+  at: string;
+  result: AttemptResult;
+  /** The phase that decided the result: fetch, verify, load, slice, plan, apply, confirm, report. */
+  phase: string;
+  message: string;
+  /** Milliseconds per phase, and `total`. */
+  durations: Record<string, number>;
+}
+
+export interface FailedCommit {
+  sha: string;
+  at: string;
+  phase: string;
+  reason: string;
+}
+
+export interface LastError {
+  /** `null` when no commit was involved (remote unreachable, internal error). */
+  sha: string | null;
+  at: string;
+  phase: string;
+  reason: string;
+}
+
+export interface RollbackRecord {
+  at: string;
+  sha: string | null;
+  snapshot: string | null;
+  reason: string;
+  /** `agent`: the confirm check failed; `timer`: the out-of-process timer fired; `manual`: `dlan-agent rollback`. */
+  by: 'agent' | 'timer' | 'manual' | 'recovery';
+}
+
+export interface DriftRecord {
+  at: string;
+  sha: string | null;
+  /** `kind target` of each corrected change. */
+  changes: string[];
+}
+
+export interface AgentState {
+  schema: 1;
+  router: string | null;
+  applied: AppliedCommit | null;
+  /** The branch head seen at the last successful check of the remote. */
+  remote: { sha: string; checkedAt: string } | null;
+  lastAttempt: AttemptRecord | null;
+  lastError: LastError | null;
+  /** Commits not to retry until the branch moves. Newest first, at most 20. */
+  failedCommits: FailedCommit[];
+  /** Newest first, at most 20. */
+  rollbacks: RollbackRecord[];
+  /** The last drift found and corrected. */
+  drift: DriftRecord | null;
+  consecutiveFailures: number;
+  /** De-duplication of reports: context → `sha state description` last delivered. */
+  reported: Record<string, string>;
+}
+
+export function emptyState(): AgentState {
+  return {
+    schema: 1,
+    router: null,
+    applied: null,
+    remote: null,
+    lastAttempt: null,
+    lastError: null,
+    failedCommits: [],
+    rollbacks: [],
+    drift: null,
+    consecutiveFailures: 0,
+    reported: {},
+  };
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Parses state.json; `null` when it is not a state this agent wrote. */
+export function parseState(text: string): AgentState | null {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (!isObject(doc) || doc.schema !== 1) return null;
+  const base = emptyState();
+  const s = { ...base, ...doc } as AgentState;
+  if (!Array.isArray(s.failedCommits) || !Array.isArray(s.rollbacks) || !isObject(s.reported)) return null;
+  if (s.applied !== null && (!isObject(s.applied) || typeof s.applied.sha !== 'string')) return null;
+  if (typeof s.consecutiveFailures !== 'number') s.consecutiveFailures = 0;
+  return s;
+}
+
+export interface LoadedState {
+  state: AgentState;
+  /** Set when the file was damaged (and has been moved aside). */
+  recovered: string | null;
+  /** The exact text read, to skip rewriting an unchanged state. */
+  text: string | null;
+}
+
+export async function loadState(host: Host, path: string): Promise<LoadedState> {
+  const text = await host.files.read(path);
+  if (text === null) return { state: emptyState(), recovered: null, text: null };
+  const state = parseState(text);
+  if (state) return { state, recovered: null, text };
+  const aside = `${path}.corrupt`;
+  await host.files.write(aside, text, { mode: 0o600 });
+  await host.files.remove(path);
+  return { state: emptyState(), recovered: `${path} was damaged; kept as ${aside}, starting from an empty state`, text: null };
+}
+
+export function renderState(state: AgentState): string {
+  return `${JSON.stringify(state, null, 2)}\n`;
+}
+
+/** Writes the state when it differs from `previous` (the text last read or written). Returns the text now on disk. */
+export async function saveState(host: Host, path: string, state: AgentState, previous: string | null): Promise<string> {
+  const text = renderState(state);
+  if (text !== previous) await host.files.write(path, text, { mode: 0o644 });
+  return text;
+}
+
+export function pushBounded<T>(list: T[], item: T, max = 20): T[] {
+  return [item, ...list].slice(0, max);
+}
+
+export function isoTime(ms: number): string {
+  return new Date(ms).toISOString();
+}

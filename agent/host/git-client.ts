@@ -1,0 +1,67 @@
+// What the GitOps agent needs from git, and nothing more. Implementations: node-git.ts
+// (simple-git) and a QuickJS one that runs the `git` program. Keep it small and free of runtime
+// types so both can implement it.
+//
+// URLs come from the local agent settings (https, ssh or file). Implementations must pass them
+// after `--`, never through a shell, never prompt (no TTY on a router), and keep credentials that
+// may sit in a URL (`https://user:token@host/…`) out of every error message (see redactUrl).
+
+export interface GitCommitInfo {
+  sha: string;
+  subject: string;
+  author: string;
+  /** Committer date, ISO 8601. */
+  date: string;
+}
+
+/** Where the trust list for signature checks lives (always written from the local settings). */
+export type GitTrust =
+  | { kind: 'ssh'; allowedSignersFile: string }
+  | { kind: 'gpg'; gnupgHome: string };
+
+export interface GitVerifyResult {
+  /**
+   * git's `%G?`: `G` good (ssh: key in the allowed signers; gpg: valid key), `U` good signature
+   * by a key of unknown validity, `N` no signature, `B` bad, `E` cannot be checked (key
+   * missing), `X`/`Y`/`R` expired or revoked.
+   */
+  verdict: string;
+  /** Fingerprint of the signing key (`%GF`): `SHA256:…` for ssh, hex for gpg. */
+  fingerprint: string;
+  /** gpg: fingerprint of the primary key (`%GP`); empty for ssh. */
+  primaryFingerprint: string;
+  /** Signer (`%GS`): the allowed-signers principal for ssh, the user id for gpg. */
+  signer: string;
+}
+
+export class GitError extends Error {
+  constructor(
+    message: string,
+    /** `unreachable`: the remote could not be reached (network, DNS, auth); `missing`: the branch does not exist. */
+    readonly kind: 'unreachable' | 'missing' | 'failed' = 'failed',
+  ) {
+    super(message);
+    this.name = 'GitError';
+  }
+}
+
+export interface GitClient {
+  /** The commit the remote branch points at (`git ls-remote`), without fetching anything. */
+  remoteHead(url: string, branch: string, opts: { timeoutMs: number }): Promise<string>;
+  /**
+   * Makes `dir` a work tree of the branch's head: created when absent, shallow fetch (depth 1,
+   * no tags, forced so a force-pushed branch is followed), checked out detached with symlinks
+   * turned into plain files (the repo is untrusted: a link must not make the agent read outside
+   * it), untracked files removed. Returns the checked-out commit.
+   */
+  fetch(url: string, branch: string, dir: string, opts: { timeoutMs: number }): Promise<string>;
+  /** The commit checked out in `dir`; `null` when `dir` is not a clone (yet). */
+  localHead(dir: string): Promise<string | null>;
+  commitInfo(dir: string, sha: string): Promise<GitCommitInfo>;
+  verifyCommit(dir: string, sha: string, trust: GitTrust, opts: { timeoutMs: number }): Promise<GitVerifyResult>;
+}
+
+/** Hides the user-info part of a URL (`https://user:token@host` → `https://***@host`). */
+export function redactUrl(text: string): string {
+  return text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s]+@/gi, '$1***@');
+}

@@ -1,0 +1,97 @@
+// Where the agent settings live and how they are read and written, through the Host.
+// OpenWrt: `<root>/etc/config/dlan-agent` (UCI syntax, section `config agent 'main'`);
+// Debian: `<root>/etc/dlan/agent.yaml` (the same keys). A router is taken for OpenWrt when it has
+// an `/etc/config` folder.
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import type { Host } from '../host/host.ts';
+import { LIST_KEYS, parseSettings, SECRET_KEYS, type RawSettings, type SettingsResult } from './agent-settings.ts';
+import { parseUciFile, renderUciFile, type UciSection } from './uci-file.ts';
+
+export type SettingsFormat = 'uci' | 'yaml';
+
+export interface SettingsLocation {
+  format: SettingsFormat;
+  path: string;
+}
+
+export function joinRoot(root: string, path: string): string {
+  return `${root.replace(/\/+$/, '')}${path}`;
+}
+
+export async function locateSettings(host: Host, root: string): Promise<SettingsLocation> {
+  const uci = joinRoot(root, '/etc/config/dlan-agent');
+  const yaml = joinRoot(root, '/etc/dlan/agent.yaml');
+  if ((await host.files.stat(uci)) !== null) return { format: 'uci', path: uci };
+  if ((await host.files.stat(yaml)) !== null) return { format: 'yaml', path: yaml };
+  const etcConfig = await host.files.stat(joinRoot(root, '/etc/config'));
+  return etcConfig?.isDirectory ? { format: 'uci', path: uci } : { format: 'yaml', path: yaml };
+}
+
+/** Reads the raw settings; `null` when the file does not exist. Throws with the file name on a syntax error. */
+export async function readRawSettings(host: Host, loc: SettingsLocation): Promise<RawSettings | null> {
+  const text = await host.files.read(loc.path);
+  if (text === null) return null;
+  if (loc.format === 'uci') {
+    let sections: UciSection[];
+    try {
+      sections = parseUciFile(text);
+    } catch (e) {
+      throw new Error(`${loc.path}: ${(e as Error).message}`);
+    }
+    const main = sections.find((s) => s.type === 'agent' && s.name === 'main') ?? sections.find((s) => s.type === 'agent');
+    return main ? { ...main.options } : {};
+  }
+  let doc: unknown;
+  try {
+    doc = parseYaml(text);
+  } catch (e) {
+    throw new Error(`${loc.path}: ${(e as Error).message.split('\n')[0]}`);
+  }
+  if (doc === null || doc === undefined) return {};
+  if (typeof doc !== 'object' || Array.isArray(doc)) throw new Error(`${loc.path}: expected a mapping of settings`);
+  const raw: RawSettings = {};
+  for (const [k, v] of Object.entries(doc as Record<string, unknown>)) {
+    if (v === null || v === undefined) continue;
+    if (Array.isArray(v)) raw[k] = v.map((x) => String(x));
+    else if (typeof v === 'object') throw new Error(`${loc.path}: ${k}: expected a value or a list`);
+    else raw[k] = String(v);
+  }
+  return raw;
+}
+
+export async function writeRawSettings(host: Host, loc: SettingsLocation, raw: RawSettings): Promise<void> {
+  const ordered: RawSettings = {};
+  for (const [k, v] of Object.entries(raw)) ordered[k] = LIST_KEYS.has(k) && !Array.isArray(v) ? [v] : v;
+  // Tokens may sit in this file: readable by root only.
+  const hasSecret = Object.keys(ordered).some((k) => SECRET_KEYS.has(k));
+  const mode = hasSecret ? 0o600 : 0o644;
+  if (loc.format === 'uci') {
+    const text = await host.files.read(loc.path);
+    const others = text === null ? [] : parseUciFile(text).filter((s) => !(s.type === 'agent'));
+    await host.files.write(loc.path, renderUciFile([{ type: 'agent', name: 'main', options: ordered }, ...others]), { mode });
+  } else {
+    await host.files.write(loc.path, `# dlan-agent settings (see \`dlan-agent init --help\`)\n${stringifyYaml(ordered)}`, { mode });
+  }
+}
+
+async function hostname(host: Host): Promise<string | null> {
+  const h = (await host.files.read('/proc/sys/kernel/hostname'))?.trim();
+  return h ? h : null;
+}
+
+export type LoadedSettings = SettingsResult & { location: SettingsLocation };
+
+/** Reads and checks the settings below `root`. A missing file is an error that says to run init. */
+export async function loadSettings(host: Host, root: string): Promise<LoadedSettings> {
+  const location = await locateSettings(host, root);
+  let raw: RawSettings | null;
+  try {
+    raw = await readRawSettings(host, location);
+  } catch (e) {
+    return { ok: false, errors: [(e as Error).message], location };
+  }
+  if (raw === null) return { ok: false, errors: [`${location.path}: no agent settings; run \`dlan-agent init\` first`], location };
+  const result = parseSettings(raw, await hostname(host));
+  if (!result.ok) return { ok: false, errors: result.errors.map((e) => `${location.path}: ${e}`), location };
+  return { ...result, warnings: result.warnings.map((w) => `${location.path}: ${w}`), location };
+}
