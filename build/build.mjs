@@ -30,6 +30,13 @@ await build({
 });
 chmodSync(join(root, 'dist', 'dlan-agent.js'), 0o755);
 
+// 3. dist/dlan-agent.qjs.js, the QuickJS bundle (build/build-qjs.mjs), then the size budgets of
+//    both bundles (build/size-budget.mjs): the build fails when one is exceeded.
+const { buildQjs } = await import(join(root, 'build', 'build-qjs.mjs'));
+await buildQjs(root, version);
+const { enforceSizeBudgets } = await import(join(root, 'build', 'size-budget.mjs'));
+console.log(enforceSizeBudgets(root));
+
 // 4. dist/uci-double.js: the uci test double as a standalone `uci` binary for tests and the lab
 //    (DLAN_UCI=dist/uci-double.js); no dependencies, so it starts fast.
 await build({

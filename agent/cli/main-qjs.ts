@@ -4,6 +4,7 @@
 // 25.12 ships, 2025-09-13, and later releases) registers them as 'std' and 'os'; quickjs-ng
 // registers 'qjs:std' and 'qjs:os'. A static import could name only one, so we try 'std' first and
 // fall back to 'qjs:std'. Both names stay external in the bundle (build/build-qjs.mjs).
+import { installQjsGlobals, type QjsTimers } from '../host/qjs-globals.ts';
 import { createQjsHost, createQjsLog, type QjsModules, type QjsOs, type QjsStd } from '../host/qjs-host.ts';
 import { runCli } from './run-cli.ts';
 
@@ -15,7 +16,7 @@ interface QjsEntryStd extends QjsStd {
   out: { puts(s: string): void; flush(): void };
   exit(code: number): void;
 }
-interface QjsEntryOs extends QjsOs {
+interface QjsEntryOs extends QjsOs, QjsTimers {
   isatty(fd: number): boolean;
 }
 
@@ -39,6 +40,7 @@ async function importEngineModules(): Promise<{ std: QjsEntryStd; os: QjsEntryOs
 
 async function main(): Promise<void> {
   const { std, os } = await importEngineModules();
+  installQjsGlobals(os);
   const mods: QjsModules = { std, os };
   const logLevel = std.getenv('DLAN_LOG_LEVEL') === 'debug' ? 'debug' : 'info';
   const host = createQjsHost(mods, { log: createQjsLog(mods, { minLevel: logLevel }) });

@@ -1,0 +1,74 @@
+// Builds dist/dlan-agent.qjs.js: the QuickJS bundle (`qjs dlan-agent.qjs.js COMMAND …`).
+// One ES module, platform neutral (no node built-ins: any import of one fails the build), lowered
+// to ES2020, which every QuickJS since 2021 parses. The engine's modules ('std'/'os' in Bellard's
+// QuickJS, 'qjs:std'/'qjs:os' in quickjs-ng) stay external: agent/cli/main-qjs.ts imports them.
+// After bundling, the output is checked for what QuickJS cannot run or we refuse to ship: dynamic
+// code (`new Function`, `eval(`), `require(`, node built-ins, and globals QuickJS lacks (except the
+// few agent/host/qjs-globals.ts provides: setTimeout, clearTimeout, queueMicrotask, structuredClone).
+import { build } from 'esbuild';
+import { readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { join } from 'node:path';
+
+export const QJS_ENGINE_MODULES = ['std', 'os', 'qjs:std', 'qjs:os'];
+
+/** Refuses every node built-in (`fs`, `node:fs`, …) so a stray import fails here, not on a router. */
+const noNodeBuiltins = {
+  name: 'no-node-builtins',
+  setup(b) {
+    const names = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
+    b.onResolve({ filter: /.*/ }, (args) => {
+      if (QJS_ENGINE_MODULES.includes(args.path)) return { path: args.path, external: true };
+      if (names.has(args.path) || args.path.startsWith('node:')) {
+        return { errors: [{ text: `node built-in "${args.path}" imported by ${args.importer}: the QuickJS bundle cannot use it` }] };
+      }
+      return undefined;
+    });
+  },
+};
+
+/** Patterns that must not appear in the QuickJS bundle, with the reason. */
+export const FORBIDDEN_IN_QJS_BUNDLE = [
+  [/\bnew Function\s*\(/, 'new Function (code generation at run time)'],
+  [/(^|[^.\w$])eval\s*\(/, 'eval( (code generation at run time)'],
+  [/(^|[^.\w$])require\s*\(/, 'require( (CommonJS loading at run time)'],
+  [/\bprocess\.(argv|env|exit|stdout|stderr|platform)\b/, 'process.* (a node global QuickJS lacks)'],
+  [/(^|[^.\w$])Buffer\.(from|alloc|concat|isBuffer)\b/, 'Buffer (a node global QuickJS lacks)'],
+  [/\bnew (TextEncoder|TextDecoder|URL|Intl\.\w+)\s*\(/, 'a web/Intl global QuickJS lacks'],
+];
+
+/** Problems found in bundle text: [] when it is fit for QuickJS. */
+export function checkQjsBundleText(text) {
+  const problems = [];
+  for (const [re, why] of FORBIDDEN_IN_QJS_BUNDLE) {
+    const m = re.exec(text);
+    if (m) problems.push(`${why}: …${text.slice(Math.max(0, m.index - 60), m.index + 40).replace(/\s+/g, ' ')}…`);
+  }
+  return problems;
+}
+
+export async function buildQjs(root, version) {
+  const outfile = join(root, 'dist', 'dlan-agent.qjs.js');
+  await build({
+    entryPoints: [join(root, 'agent', 'cli', 'main-qjs.ts')],
+    outfile,
+    bundle: true,
+    platform: 'neutral',
+    // 'module' before 'main', and the default ("browser"-free) export conditions: the packages'
+    // ES module builds, which need no node built-ins.
+    mainFields: ['module', 'main'],
+    conditions: ['import', 'default'],
+    format: 'esm',
+    target: 'es2020',
+    minify: true,
+    legalComments: 'none',
+    plugins: [noNodeBuiltins],
+    define: { __DLAN_VERSION__: JSON.stringify(version) },
+    logLevel: 'warning',
+  });
+  const problems = checkQjsBundleText(readFileSync(outfile, 'utf8'));
+  if (problems.length) {
+    throw new Error(`build-qjs: dist/dlan-agent.qjs.js is not fit for QuickJS:\n  ${problems.join('\n  ')}`);
+  }
+  return outfile;
+}
