@@ -95,7 +95,7 @@ export function expectDiagnostic(ds: Diagnostic[], expected: Expected): Diagnost
   assert.ok(d, `no error with path ${expected.path} and message containing ${JSON.stringify(expected.message)} in:\n${describe(ds)}`);
   if (expected.line !== undefined) assert.equal(d.line, expected.line, `line of: ${describe([d])}`);
   assert.equal(d.file, expected.file ?? 'dlan.yaml');
-  assert.ok(d.column >= 1, 'column is known');
+  if (d.line > 0) assert.ok(d.column >= 1, 'column is known');
   return d;
 }
 
