@@ -64,7 +64,7 @@ export function checkLinks(mesh: MeshView, out: Findings): void {
     const pairId = BigInt(mesh.maxRouters) * BigInt(Math.min(idA, idB)) + BigInt(Math.max(idA, idB));
     const size = prefixSize(transit);
     if (4n * pairId + 3n >= size) {
-      out.error(path, `link ${pairLabel(a, b)} (pair id ${pairId}): its transit /30 (addresses ${4n * pairId}..${4n * pairId + 3n} of the pool) does not fit the transit pool \`addressing.transit_ipv4\` (${transit.text}, ${size} addresses): enlarge transit_ipv4 to a /${transitPrefixFor(pairId)} or larger`);
+      out.error(path, `link ${pairLabel(a, b)} (pair id ${pairId}): its transit /30 (addresses ${4n * pairId}..${4n * pairId + 3n} of the pool) does not fit the transit pool \`addressing.transit_ipv4\` (${transit.text}), which has ${size} addresses: enlarge transit_ipv4 to a /${transitPrefixFor(pairId)} or larger`);
     }
   });
   if (mesh.routers.length > 1) {
