@@ -1,0 +1,212 @@
+// Installs the .ipk into a temporary root the way opkg does (data extracted into the root, control
+// files stored as usr/lib/opkg/info/dlan-agent.*, the file list as dlan-agent.list), then runs the
+// package's postinst/prerm wrappers against stand-ins of /lib/functions.sh and /etc/rc.common
+// (test/package/stand-in/) with recorders for the cron and odhcpd init scripts and a fake
+// `dnsmasq --version`. No chroot: IPKG_INSTROOT points at the temporary root.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildPackage, unpack } from './ipk-support.ts';
+
+const ipk = buildPackage();
+const unpacked = unpack(ipk);
+const standIn = join(import.meta.dirname, 'stand-in');
+const cleanups: string[] = [unpacked.dir];
+process.on('exit', () => cleanups.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+interface Root {
+  root: string;
+  bin: string;
+  run(script: string, env?: Record<string, string>): { status: number | null; stdout: string; stderr: string };
+  file(rel: string): string | null;
+  calls(name: string): string[];
+}
+
+/** A fresh root with the package installed as opkg would, plus stand-ins. */
+function install(opts: { dnsmasqHasDhcpv6: boolean; editConfig?: (text: string) => string }): Root {
+  const root = mkdtempSync(join(tmpdir(), 'dlan-root-'));
+  cleanups.push(root);
+  execFileSync('tar', ['-xzf', join(unpacked.dir, 'outer', 'data.tar.gz'), '-C', root]);
+  const info = join(root, 'usr', 'lib', 'opkg', 'info');
+  mkdirSync(info, { recursive: true });
+  for (const member of readdirSync(join(unpacked.dir, 'control'))) {
+    copyFileSync(join(unpacked.dir, 'control', member), join(info, `dlan-agent.${member}`));
+    chmodSync(join(info, `dlan-agent.${member}`), member.startsWith('post') || member.startsWith('pre') ? 0o755 : 0o644);
+  }
+  const files = execFileSync('tar', ['-tzf', join(unpacked.dir, 'outer', 'data.tar.gz')], { encoding: 'utf8' })
+    .split('\n')
+    .filter((p) => p && !p.endsWith('/'))
+    .map((p) => p.slice(1));
+  writeFileSync(join(info, 'dlan-agent.list'), `${files.join('\n')}\n`);
+
+  mkdirSync(join(root, 'lib'), { recursive: true });
+  copyFileSync(join(standIn, 'functions.sh'), join(root, 'lib', 'functions.sh'));
+  copyFileSync(join(standIn, 'rc.common'), join(root, 'etc', 'rc.common'));
+  // Recorders for the init scripts the package's scripts call.
+  for (const svc of ['cron', 'odhcpd']) {
+    const p = join(root, 'etc', 'init.d', svc);
+    writeFileSync(p, `#!/bin/sh\necho "$1" >> "${root}/var/run/${svc}.calls"\n`);
+    chmodSync(p, 0o755);
+  }
+  mkdirSync(join(root, 'var', 'run'), { recursive: true });
+  const bin = join(root, 'test-bin');
+  mkdirSync(bin);
+  writeFileSync(
+    join(bin, 'dnsmasq'),
+    `#!/bin/sh\necho "Dnsmasq version 2.90"\necho "Compile time options: IPv6 GNU-getopt no-DBus UBus no-i18n no-IDN DHCP ${opts.dnsmasqHasDhcpv6 ? 'DHCPv6' : 'no-DHCPv6'} no-Lua TFTP no-conntrack no-ipset"\n`,
+  );
+  chmodSync(join(bin, 'dnsmasq'), 0o755);
+  if (opts.editConfig) {
+    const cfg = join(root, 'etc', 'config', 'dlan-agent');
+    writeFileSync(cfg, opts.editConfig(readFileSync(cfg, 'utf8')));
+  }
+  const file = (rel: string) => (existsSync(join(root, rel)) ? readFileSync(join(root, rel), 'utf8') : null);
+  return {
+    root,
+    bin,
+    run(script, env = {}) {
+      const r = spawnSync('sh', [join(info, script)], {
+        encoding: 'utf8',
+        env: { PATH: `${bin}:/usr/sbin:/usr/bin:/sbin:/bin`, IPKG_INSTROOT: root, ...env },
+      });
+      return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+    },
+    file,
+    calls: (name) => (file(`var/run/${name}`) ?? '').split('\n').filter(Boolean),
+  };
+}
+
+/** The recorded procd instance: the command's arguments and the other parameters. */
+function instance(r: Root) {
+  const text = r.file('var/run/procd/dlan-agent.instance');
+  if (text === null) return null;
+  const lines = text.split('\n').filter(Boolean);
+  const command = lines.filter((l) => l.startsWith('command ')).map((l) => l.slice('command '.length));
+  const params = lines.filter((l) => !l.startsWith('command '));
+  return { command, params };
+}
+
+test('image build (IPKG_INSTROOT set): the wrapper only enables the service; uci-defaults wait for first boot', () => {
+  const r = install({ dnsmasqHasDhcpv6: true });
+  const res = r.run('dlan-agent.postinst');
+  assert.equal(res.status, 0, res.stderr);
+  assert.equal(readlinkSync(join(r.root, 'etc/rc.d/S95dlan-agent')), '../init.d/dlan-agent');
+  assert.equal(readlinkSync(join(r.root, 'etc/rc.d/K10dlan-agent')), '../init.d/dlan-agent');
+  assert.notEqual(r.file('etc/uci-defaults/90-dlan-agent'), null, 'uci-defaults must stay for the first boot');
+  assert.deepEqual(r.calls('procd/dlan-agent.actions'), ['enable']);
+  assert.deepEqual(r.calls('odhcpd.calls'), []);
+});
+
+test('IPKG_NO_SCRIPT=1 skips the postinst entirely', () => {
+  const r = install({ dnsmasqHasDhcpv6: true });
+  assert.equal(r.run('dlan-agent.postinst', { IPKG_NO_SCRIPT: '1', DLAN_TEST_LIVE: '1' }).status, 0);
+  assert.equal(existsSync(join(r.root, 'etc/rc.d')), false);
+});
+
+test('live install, default settings, dnsmasq-full: odhcpd disabled, service enabled and started, nothing run without a repo', () => {
+  const r = install({ dnsmasqHasDhcpv6: true });
+  const res = r.run('dlan-agent.postinst', { DLAN_TEST_LIVE: '1' });
+  assert.equal(res.status, 0, res.stderr);
+  assert.equal(r.file('etc/uci-defaults/90-dlan-agent'), null, 'a uci-defaults script that succeeded is deleted');
+  assert.deepEqual(r.calls('odhcpd.calls'), ['disable', 'stop']);
+  assert.equal(readlinkSync(join(r.root, 'etc/rc.d/S95dlan-agent')), '../init.d/dlan-agent');
+  assert.deepEqual(r.calls('procd/dlan-agent.actions'), ['enable', 'start']);
+  assert.equal(instance(r), null, 'no instance without a repo');
+  assert.match(res.stderr, /not started: set the config repo first/);
+  assert.deepEqual(r.calls('procd/dlan-agent.triggers'), ['config.change dlan-agent -> /etc/init.d/dlan-agent reload']);
+  assert.equal((r.file('etc/crontabs/root') ?? '').includes('dlan-agent'), false, 'daemon mode adds no cron line');
+});
+
+test('live install, dnsmasq without DHCPv6: odhcpd is left alone', () => {
+  const r = install({ dnsmasqHasDhcpv6: false });
+  assert.equal(r.run('dlan-agent.postinst', { DLAN_TEST_LIVE: '1' }).status, 0);
+  assert.deepEqual(r.calls('odhcpd.calls'), []);
+});
+
+test('live install with dhcpv6 left to odhcpd: odhcpd is left alone even with dnsmasq-full', () => {
+  const r = install({ dnsmasqHasDhcpv6: true, editConfig: (t) => t.replace("option dhcpv6 'dnsmasq'", "option dhcpv6 'odhcpd'") });
+  assert.equal(r.run('dlan-agent.postinst', { DLAN_TEST_LIVE: '1' }).status, 0);
+  assert.deepEqual(r.calls('odhcpd.calls'), []);
+});
+
+const configured = (t: string) =>
+  t
+    .replace("#option repo 'https://git.example.net/net/dlan-config.git'", "option repo 'https://git.example.net/net/dlan config.git'")
+    .replace("#option router 'r1'", "option router 'r1'")
+    .replace("option verify 'none'", "option verify 'ssh'")
+    .replace("#list allowed_signers 'admin@example.net ssh-ed25519 AAAA...'", "list allowed_signers 'admin@example.net ssh-ed25519 AAAAC3Nz one'\n\tlist allowed_signers 'ops@example.net ssh-ed25519 AAAAC3Nz two'");
+
+test('cron mode chosen before the first start: a crontab line instead of a daemon; removal takes it out', () => {
+  const r = install({
+    dnsmasqHasDhcpv6: false,
+    editConfig: (t) => configured(t).replace("option mode 'daemon'", "option mode 'cron'").replace("option interval '300'", "option interval '600'"),
+  });
+  mkdirSync(join(r.root, 'etc/crontabs'), { recursive: true });
+  writeFileSync(join(r.root, 'etc/crontabs/root'), '0 4 * * * /sbin/reboot\n');
+  const res = r.run('dlan-agent.postinst', { DLAN_TEST_LIVE: '1' });
+  assert.equal(res.status, 0, res.stderr);
+  assert.equal(r.file('etc/crontabs/root'), '0 4 * * * /sbin/reboot\n*/10 * * * * /usr/bin/dlan-agent sync\n');
+  assert.deepEqual(r.calls('cron.calls').slice(0, 2), ['enable', 'restart']);
+  assert.equal(instance(r), null, 'cron mode runs no daemon');
+
+  // Starting again (a reload after a settings change) keeps exactly one line.
+  execFileSync('sh', [join(r.root, 'etc/rc.common'), join(r.root, 'etc/init.d/dlan-agent'), 'reload'], { env: { ...process.env, IPKG_INSTROOT: r.root } });
+  assert.equal(r.file('etc/crontabs/root'), '0 4 * * * /sbin/reboot\n*/10 * * * * /usr/bin/dlan-agent sync\n');
+
+  const rm = r.run('dlan-agent.prerm', { DLAN_TEST_LIVE: '1' });
+  assert.equal(rm.status, 0, rm.stderr);
+  assert.equal(r.file('etc/crontabs/root'), '0 4 * * * /sbin/reboot\n');
+  assert.equal(existsSync(join(r.root, 'etc/rc.d/S95dlan-agent')), false, 'disabled on removal');
+  assert.deepEqual(r.calls('procd/dlan-agent.actions').slice(-2), ['disable', 'stop']);
+});
+
+test('daemon mode: procd runs `dlan-agent run` with the settings as flags (values stay single arguments), respawning', () => {
+  const r = install({ dnsmasqHasDhcpv6: false, editConfig: configured });
+  const res = r.run('dlan-agent.postinst', { DLAN_TEST_LIVE: '1' });
+  assert.equal(res.status, 0, res.stderr);
+  const inst = instance(r);
+  assert.ok(inst, 'an instance was opened');
+  assert.deepEqual(inst.command, [
+    '/usr/bin/dlan-agent', 'run',
+    '--repo', 'https://git.example.net/net/dlan config.git',
+    '--branch', 'main',
+    '--path', 'dlan.yaml',
+    '--router', 'r1',
+    '--interval', '300',
+    '--verify', 'ssh',
+    '--allowed-signer', 'admin@example.net ssh-ed25519 AAAAC3Nz one',
+    '--allowed-signer', 'ops@example.net ssh-ed25519 AAAAC3Nz two',
+    '--confirm-timeout', '60',
+  ]);
+  for (const p of ['respawn 3600', 'respawn 5', 'respawn 0', 'stdout 1', 'stderr 1', 'file /etc/config/dlan-agent', 'env DLAN_LOG_LEVEL=info', 'env DLAN_AGENT_RUNTIME=auto']) {
+    assert.ok(inst.params.includes(p), `missing procd param "${p}" in ${inst.params.join(' | ')}`);
+  }
+});
+
+test('/usr/bin/dlan-agent picks the runtime and passes the arguments through untouched', () => {
+  const r = install({ dnsmasqHasDhcpv6: false });
+  const wrapper = join(r.root, 'usr/bin/dlan-agent');
+  const lib = join(r.root, 'usr/lib/dlan-agent');
+  const fakeQjs = join(r.bin, 'qjs');
+  writeFileSync(fakeQjs, '#!/bin/sh\nfor a in "$@"; do echo "qjs[$a]"; done\n');
+  chmodSync(fakeQjs, 0o755);
+  const run = (env: Record<string, string>, ...args: string[]) =>
+    spawnSync('sh', [wrapper, ...args], { encoding: 'utf8', env: { PATH: `${r.bin}:/usr/bin:/bin`, DLAN_AGENT_LIBDIR: lib, ...env } });
+
+  const auto = run({}, 'render', 'a b', '$(id)');
+  assert.equal(auto.stdout, `qjs[${lib}/dlan-agent.qjs.js]\nqjs[render]\nqjs[a b]\nqjs[$(id)]\n`);
+
+  // node: the real bundle from the package, on this machine's node.
+  const nodeDir = join(process.execPath, '..');
+  const viaNode = spawnSync('sh', [wrapper, '--version'], { encoding: 'utf8', env: { PATH: `${nodeDir}:/usr/bin:/bin`, DLAN_AGENT_LIBDIR: lib, DLAN_AGENT_RUNTIME: 'node' } });
+  assert.equal(viaNode.status, 0, viaNode.stderr);
+  assert.match(viaNode.stdout, /^dlan-agent \d+\.\d+\.\d+/);
+
+  const none = spawnSync('/bin/sh', [wrapper, '--version'], { encoding: 'utf8', env: { PATH: '/nonexistent', DLAN_AGENT_LIBDIR: lib } });
+  assert.equal(none.status, 127);
+  assert.match(none.stderr, /no usable JavaScript runtime/);
+  assert.equal(run({ DLAN_AGENT_RUNTIME: 'perl' }, '--version').status, 64);
+});
