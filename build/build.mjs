@@ -34,8 +34,6 @@ chmodSync(join(root, 'dist', 'dlan-agent.js'), 0o755);
 //    both bundles (build/size-budget.mjs): the build fails when one is exceeded.
 const { buildQjs } = await import(join(root, 'build', 'build-qjs.mjs'));
 await buildQjs(root, version);
-const { enforceSizeBudgets } = await import(join(root, 'build', 'size-budget.mjs'));
-console.log(enforceSizeBudgets(root));
 
 // 4. dist/uci-double.js: the uci test double as a standalone `uci` binary for tests and the lab
 //    (DLAN_UCI=dist/uci-double.js); no dependencies, so it starts fast.
@@ -50,3 +48,8 @@ await build({
   logLevel: 'warning',
 });
 chmodSync(join(root, 'dist', 'uci-double.js'), 0o755);
+
+// Last: the size budgets of both bundles (build/size-budget.mjs) — the build fails when one is
+// exceeded, after every artifact exists, so a budget overrun never hides another failure.
+const { enforceSizeBudgets } = await import(join(root, 'build', 'size-budget.mjs'));
+console.log(enforceSizeBudgets(root));
