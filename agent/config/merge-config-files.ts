@@ -24,7 +24,8 @@ export function mergeConfigFiles(main: ParsedFile, routerFiles: readonly ParsedF
   const data = main.value;
   const top = isMapping(data) ? data : null;
   let routers = top ? top.routers : undefined;
-  if (top && routers === undefined && routerFiles.length > 0) {
+  // `routers:` left empty (null) is the same as left out when the routers live in routers/.
+  if (top && (routers === undefined || routers === null) && routerFiles.length > 0) {
     routers = {};
     top.routers = routers;
   }

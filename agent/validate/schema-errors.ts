@@ -52,6 +52,9 @@ function translate(e: SchemaError, data: unknown, start: SchemaNode): Translated
     case 'required':
       return { path, message: missingKeyMessage(String(p.missingProperty), path) };
     case 'type':
+      if (path.length === 0 && prefix0(start)) {
+        return { path, message: `the file must hold a mapping of settings (\`version: 1\`, \`routers:\`, ...), not ${describeValue(value)}` };
+      }
       return { path, message: typeMessage(String(p.type), value, at?.defs ?? []) };
     case 'const':
       if (path.length === 1 && path[0] === 'version') return { path, message: `must be 1 (the only format version), not ${show(value)}` };
@@ -135,6 +138,11 @@ function typeMessage(expected: string, value: unknown, defs: string[]): string {
   if (defs.includes('dhcp')) return `must be \`false\` (DHCP off) or a mapping of DHCP settings, not ${actual}`;
   const words = expected.split(',').map((t) => TYPE_WORDS[t] ?? t).join(' or ');
   return `must be ${words}, not ${actual}`;
+}
+
+/** Whether `start` is the document root (not a router body checked alone). */
+function prefix0(start: SchemaNode): boolean {
+  return start === schemaRoot();
 }
 
 function describeValue(value: unknown): string {

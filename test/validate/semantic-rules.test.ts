@@ -84,7 +84,6 @@ const cases: Case[] = [
   { name: 'an SSH key is valid base64', text: edit(BASE, ['links:', 'admin:\n  ssh_keys: ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBkGqkp0bnGkSGrWhHPZ8JzT0pP8gJvv7JdQ9lJdQ7J admin"] #!\nlinks:']), message: 'its key part is not valid base64', path: 'admin.ssh_keys[0]' },
   { name: 'an SSH key comment holds no WireGuard key', text: edit(BASE, ['links:', `admin:\n  ssh_keys: ["${SSH_KEY} wg=${KEY.r3}"] #!\nlinks:`]), message: 'has a comment that holds what looks like a WireGuard key', path: 'admin.ssh_keys[0]' },
   { name: 'an SSH key comment holds no password', text: edit(BASE, ['links:', `admin:\n  ssh_keys: ["${SSH_KEY} password=hunter22"] #!\nlinks:`]), message: 'has a comment that looks like it holds a secret', path: 'admin.ssh_keys[0]' },
-  { name: 'ssh_from_wan needs keys', text: edit(BASE, ['links:', 'admin:\n  ssh_from_wan: true #!\nlinks:']), message: 'SSH from the WAN needs `admin.ssh_keys`', path: 'admin.ssh_from_wan' },
   { name: 'a private key in a comment', text: edit(BASE, ['    id: 1\n', `    id: 1\n    # private key: ${KEY.r4} #!\n`]), message: 'this comment holds what looks like a WireGuard private or preshared key', path: '' },
   { name: 'a wg-quick PrivateKey line in a comment', text: edit(BASE, ['links:', `# PrivateKey = ${KEY.r4} #!\nlinks:`]), message: 'holds a WireGuard private or preshared key', path: '' },
   { name: 'a password in a comment', text: edit(BASE, ['links:', '# router admin password: Hunter2! #!\nlinks:']), message: 'looks like it holds a secret', path: '' },
@@ -134,6 +133,13 @@ test('warning: an upstream in the zone of a router that does not exist', async (
   assert.equal(r.warnings.length, 1);
   assert.equal(r.warnings[0]!.path, 'services[0].upstreams[0]');
   assert.match(r.warnings[0]!.message, /zone of router `r7`, which does not exist/);
+});
+
+test('warning: SSH from the WAN without keys cannot be made key-only', async () => {
+  const r = await load(edit(BASE, ['links:', 'admin:\n  ssh_from_wan: true\nlinks:']));
+  assert.ok(r.ok);
+  assert.deepEqual(r.warnings.map((w) => [w.path, w.line]), [['admin.ssh_from_wan', 17]]);
+  assert.match(r.warnings[0]!.message, /without `admin.ssh_keys`/);
 });
 
 test('warning: a VXLAN MTU that does not fit inside the WireGuard MTU', async () => {

@@ -87,6 +87,15 @@ test('files: dlan.yaml may leave routers out entirely', async () => {
   assert.ok(r.ok, r.ok ? '' : describe(r.diagnostics));
 });
 
+test('files: an empty `routers:` in dlan.yaml is the same as none when routers/ holds them', async () => {
+  const r = await load([{ path: 'dlan.yaml', text: 'version: 1\nrouters:   # see routers/\n' }, { path: 'routers/r3.yaml', text: ROUTER3 }]);
+  assert.ok(r.ok, r.ok ? '' : describe(r.diagnostics));
+});
+
+test('files: an empty dlan.yaml says what it must hold', async () => {
+  await expectOnlyError('# nothing yet\n', { message: 'the file must hold a mapping of settings', path: '', line: 1 });
+});
+
 test('files: a router defined in dlan.yaml and in routers/ is an error naming both places', async () => {
   const r = await load([{ path: 'dlan.yaml', text: BASE }, { path: 'routers/r2.yaml', text: ROUTER3 }]);
   assert.equal(r.ok, false);

@@ -1,6 +1,6 @@
 // Admin access: SSH public keys must really be public keys of the named type (the base64 blob
-// starts with the type name), and `ssh_from_wan` needs keys (without them dlan-agent leaves SSH
-// alone, so "key only" could not be guaranteed on an open WAN port).
+// starts with the type name). `ssh_from_wan` without keys is a warning: dlan-agent then leaves SSH
+// alone, so "key only" cannot be guaranteed on an open WAN port.
 import { Findings, show } from '../findings.ts';
 import { asArr, asBool, asObj, asStr, type MeshView } from '../mesh-view.ts';
 import { decodeBase64 } from '../base64.ts';
@@ -17,7 +17,7 @@ export function checkAdmin(mesh: MeshView, out: Findings): void {
     if (problem) out.error(['admin', 'ssh_keys', i], `${show(line)} ${problem}`);
   });
   if (asBool(admin.ssh_from_wan) === true && keys === undefined) {
-    out.error(['admin', 'ssh_from_wan'], 'SSH from the WAN needs `admin.ssh_keys`: without keys dlan-agent leaves SSH settings alone and cannot make the login key-only');
+    out.warn(['admin', 'ssh_from_wan'], 'SSH from the WAN without `admin.ssh_keys`: dlan-agent leaves SSH settings alone, so it cannot make the login key-only; add `ssh_keys`');
   }
 }
 
