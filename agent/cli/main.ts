@@ -1,5 +1,6 @@
 // Node entry of dlan-agent (bundled into dist/dlan-agent.js).
 import { createNodeHost, createNodeLog } from '../host/node-host.ts';
+import { createNodeAgentDeps } from '../host/node-agent-deps.ts';
 import { runCli } from './run-cli.ts';
 
 declare const __DLAN_VERSION__: string;
@@ -13,6 +14,7 @@ runCli(process.argv.slice(2), {
   stderr: (t) => process.stderr.write(t),
   isTTY: Boolean(process.stdout.isTTY),
   version,
+  agentDeps: createNodeAgentDeps,
 }).then(
   (code) => {
     process.exitCode = code;

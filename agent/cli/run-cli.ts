@@ -8,9 +8,14 @@ import { renderCommand } from './commands/render.ts';
 import { restoreCommand } from './commands/restore.ts';
 import { uninstallCommand } from './commands/uninstall.ts';
 import { validateCommand } from './commands/validate.ts';
+import { initCommand } from './commands/init.ts';
+import { rollbackCommand } from './commands/rollback.ts';
+import { runCommand } from './commands/run.ts';
+import { statusCommand } from './commands/status.ts';
+import { syncCommand } from './commands/sync.ts';
 import { UsageError } from './parse-args.ts';
 
-export const COMMANDS: Command[] = [validateCommand, renderCommand, planCommand, applyCommand, keygenCommand, uninstallCommand, restoreCommand];
+export const COMMANDS: Command[] = [validateCommand, renderCommand, planCommand, applyCommand, keygenCommand, uninstallCommand, restoreCommand, initCommand, syncCommand, runCommand, statusCommand, rollbackCommand];
 
 function mainUsage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -8,9 +8,15 @@ import type { HttpClient } from '../host/http-client.ts';
 
 export type AgentSignal = 'SIGHUP' | 'SIGUSR1' | 'SIGTERM' | 'SIGINT';
 
+export interface ScheduledTick {
+  stop(): void;
+  /** When the next tick fires (ms since the epoch), if known. */
+  nextRun(): number | null;
+}
+
 export interface DaemonRuntime {
   /** Calls `tick` on a cron schedule (6 fields, with seconds). */
-  schedule(cronExpression: string, tick: () => void): { stop(): void };
+  schedule(cronExpression: string, tick: () => void): ScheduledTick;
   onSignal(signal: AgentSignal, handler: () => void): void;
 }
 

@@ -1,7 +1,7 @@
 // Where the agent settings live and how they are read and written, through the Host.
 // OpenWrt: `<root>/etc/config/dlan-agent` (UCI syntax, section `config agent 'main'`);
-// Debian: `<root>/etc/dlan/agent.yaml` (the same keys). A router is taken for OpenWrt when it has
-// an `/etc/config` folder.
+// Debian: `<root>/etc/dlan/agent.yaml` (the same keys). The file that exists wins; otherwise a
+// router is OpenWrt when it has /etc/openwrt_release (as the backend choice decides).
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import type { Host } from '../host/host.ts';
 import { LIST_KEYS, parseSettings, SECRET_KEYS, type RawSettings, type SettingsResult } from './agent-settings.ts';
@@ -23,8 +23,8 @@ export async function locateSettings(host: Host, root: string): Promise<Settings
   const yaml = joinRoot(root, '/etc/dlan/agent.yaml');
   if ((await host.files.stat(uci)) !== null) return { format: 'uci', path: uci };
   if ((await host.files.stat(yaml)) !== null) return { format: 'yaml', path: yaml };
-  const etcConfig = await host.files.stat(joinRoot(root, '/etc/config'));
-  return etcConfig?.isDirectory ? { format: 'uci', path: uci } : { format: 'yaml', path: yaml };
+  const openwrt = await host.files.stat(joinRoot(root, '/etc/openwrt_release'));
+  return openwrt !== null ? { format: 'uci', path: uci } : { format: 'yaml', path: yaml };
 }
 
 /** Reads the raw settings; `null` when the file does not exist. Throws with the file name on a syntax error. */

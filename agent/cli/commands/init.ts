@@ -1,0 +1,116 @@
+// `dlan-agent init`: make this router a dlan GitOps router: its WireGuard key (kept if present),
+// the agent settings, the schedule; then print the public_key snippet for the config repo.
+import { statePaths } from '../../backend/openwrt/ledger.ts';
+import { ensureRouterKey } from '../../backend/openwrt/router-key.ts';
+import { detectBackend } from '../../backend/select-backend.ts';
+import { agentPaths } from '../../gitops/agent-paths.ts';
+import { installSchedule, type ScheduleMode } from '../../gitops/install-schedule.ts';
+import { ROOT_FLAG_HELP } from '../../gitops/open-env.ts';
+import { cronExpressionFor } from '../../gitops/schedule.ts';
+import { parseSettings, type RawSettings } from '../../settings/agent-settings.ts';
+import { joinRoot, readRawSettings, writeRawSettings, type SettingsLocation } from '../../settings/settings-file.ts';
+import type { Command } from '../cli-context.ts';
+import { parseArgs, stringFlag, UsageError } from '../parse-args.ts';
+
+const FLAG_TO_KEY: Record<string, string> = {
+  repo: 'repo',
+  router: 'router',
+  branch: 'branch',
+  path: 'path',
+  interval: 'interval',
+  verify: 'verify',
+  'confirm-timeout': 'confirm_timeout',
+  report: 'report',
+  'report-url': 'report_url',
+  'report-repo': 'report_repo',
+  'webhook-url': 'webhook_url',
+  'bird-socket': 'bird_socket',
+};
+
+export const initCommand: Command = {
+  name: 'init',
+  summary: 'set this router up for GitOps: key, agent settings, schedule; prints the public_key to commit',
+  usage: `Usage: dlan-agent init --repo URL --router NAME [--branch B] [--path P] [--interval S]
+                      [--verify none|ssh|gpg --allowed-signer KEY...] [--confirm-timeout S]
+                      [--report gitea|github|gitlab --report-url URL [--report-repo OWNER/NAME]
+                       --report-token-file FILE] [--webhook-url URL [--webhook-token-file FILE]]
+                      [--schedule cron|daemon|none] [--root DIR]
+
+Creates the router's WireGuard key (DIR/etc/dlan/wireguard.key, mode 0600) unless it exists,
+writes the agent settings (DIR/etc/config/dlan-agent on OpenWrt, DIR/etc/dlan/agent.yaml on
+Debian; flags not given keep their current value), sets up the schedule and prints the
+\`public_key:\` snippet to commit to the config repo. Running it again keeps the key.
+
+  --repo URL              git URL of the config repo (https://, ssh://, user@host:path, file://)
+  --router NAME           this router's name in the config
+  --branch B              branch to follow (main)
+  --path P                file or folder in the repo (dlan.yaml)
+  --interval S            seconds between checks (300); cron mode needs whole minutes dividing an hour
+  --verify MODE           none, ssh or gpg: apply only commits signed by an allowed key
+  --allowed-signer KEY    (repeatable) an ssh allowed-signers line / public key, or a gpg fingerprint
+  --confirm-timeout S     seconds a change has to prove the router is reachable (60)
+  --report FORGE          post commit statuses to gitea, github or gitlab (context dlan/NAME)
+  --report-url URL        the forge's API base (https://gitea.example, https://api.github.com, https://gitlab.com)
+  --report-repo O/N       the repo on the forge (default: from --repo)
+  --report-token-file F   read the forge token from file F (tokens never go on the command line)
+  --webhook-url URL       also POST a JSON event for every failure, rollback, drift, recovery
+  --webhook-token-file F  bearer token for the webhook, read from file F
+  --schedule MODE         cron (default): a crontab line running \`dlan-agent sync --jitter\`;
+                          daemon: enable the dlan-agent service (\`dlan-agent run\`); none
+${ROOT_FLAG_HELP}`,
+  async run(argv, ctx) {
+    const spec = Object.fromEntries(Object.keys(FLAG_TO_KEY).map((f) => [f, { type: 'string' as const }]));
+    const args = parseArgs(argv, {
+      ...spec,
+      'allowed-signer': { type: 'string', multiple: true },
+      'report-token-file': { type: 'string' },
+      'webhook-token-file': { type: 'string' },
+      schedule: { type: 'string' },
+      root: { type: 'string' },
+    });
+    if (args.positionals.length) throw new UsageError('init takes no arguments');
+    const schedule = (stringFlag(args, 'schedule') ?? 'cron') as ScheduleMode;
+    if (!['cron', 'daemon', 'none'].includes(schedule)) throw new UsageError('--schedule is cron, daemon or none');
+    const root = stringFlag(args, 'root') ?? '/';
+    const host = ctx.host;
+    const openwrt = (await detectBackend(host, root)) === 'openwrt';
+    const location: SettingsLocation = openwrt
+      ? { format: 'uci', path: joinRoot(root, '/etc/config/dlan-agent') }
+      : { format: 'yaml', path: joinRoot(root, '/etc/dlan/agent.yaml') };
+    try {
+      const raw: RawSettings = (await readRawSettings(host, location)) ?? {};
+      for (const [flag, key] of Object.entries(FLAG_TO_KEY)) {
+        const v = stringFlag(args, flag);
+        if (v !== undefined) raw[key] = v;
+      }
+      const signers = args.flags['allowed-signer'];
+      if (Array.isArray(signers)) raw.allowed_signers = signers;
+      for (const [flag, key] of [['report-token-file', 'report_token'], ['webhook-token-file', 'webhook_token']] as const) {
+        const file = stringFlag(args, flag);
+        if (file === undefined) continue;
+        const token = (await host.files.read(file))?.trim();
+        if (!token) throw new Error(`${file}: no token in it`);
+        raw[key] = token;
+      }
+      const parsed = parseSettings(raw, null);
+      if (!parsed.ok) {
+        for (const e of parsed.errors) ctx.stderr(`dlan-agent init: ${e}\n`);
+        return 1;
+      }
+      const s = parsed.settings;
+      if (schedule === 'daemon' && cronExpressionFor(s.interval) === null) throw new Error(`interval ${s.interval}s cannot be a cron schedule: use a divisor of 60 s, whole minutes dividing an hour, or hours dividing a day`);
+      const key = await ensureRouterKey(host, statePaths(root));
+      await writeRawSettings(host, location, raw);
+      const sched = await installSchedule(host, agentPaths(root), openwrt, schedule, s.interval);
+      ctx.stderr(`dlan-agent init: ${key.created ? 'created' : 'kept the existing'} WireGuard key ${joinRoot(root, '/etc/dlan/wireguard.key')}\n`);
+      ctx.stderr(`dlan-agent init: settings in ${location.path}\n`);
+      for (const f of sched.wrote) ctx.stderr(`dlan-agent init: schedule in ${f}\n`);
+      if (!sched.ran && sched.commands.length) ctx.stderr(`dlan-agent init: on the router, run: ${sched.commands.map((c) => c.join(' ')).join('; ')}\n`);
+      ctx.stdout(`# Add to the config repo (dlan.yaml, or routers/${s.router}.yaml), commit and push:\nrouters:\n  ${s.router}:\n    public_key: ${key.publicKey}\n`);
+      return 0;
+    } catch (e) {
+      ctx.stderr(`dlan-agent init: ${e instanceof Error ? e.message : String(e)}\n`);
+      return 1;
+    }
+  },
+};

@@ -1,0 +1,87 @@
+// `dlan-agent rollback`: undo the last apply. With --if-unconfirmed TOKEN it is what the
+// out-of-process timer runs: it rolls back only when that very apply is still unconfirmed.
+import { shortSha } from '../../gitops/agent-log.ts';
+import { isoTime, loadState, pushBounded, saveState } from '../../gitops/agent-state.ts';
+import { openEnv, ROOT_FLAG_HELP } from '../../gitops/open-env.ts';
+import { performRollback } from '../../gitops/perform-rollback.ts';
+import { claimPending, readPending } from '../../gitops/rollback-guard.ts';
+import { acquireLock } from '../../gitops/sync-lock.ts';
+import type { Command } from '../cli-context.ts';
+import { parseArgs, stringFlag, UsageError } from '../parse-args.ts';
+
+export const rollbackCommand: Command = {
+  name: 'rollback',
+  summary: 'undo the last apply (restore its snapshot) and hold until the branch moves',
+  usage: `Usage: dlan-agent rollback [--root DIR] [--snapshot ID] [--reload|--no-reload]
+       dlan-agent rollback --if-unconfirmed TOKEN [--root DIR]
+
+Puts back the snapshot taken before the last apply (or snapshot ID), records the rollback in
+state.json and marks the applied commit as failed, so \`sync\` does not apply it again until the
+branch moves. A change still waiting for confirmation is rolled back first.
+
+  --if-unconfirmed TOKEN   used by the rollback timer: roll back only if the apply that armed
+                           the timer with TOKEN has not been confirmed (otherwise do nothing)
+  --snapshot ID            the snapshot to restore (default: the last one)
+${ROOT_FLAG_HELP}`,
+  async run(argv, ctx) {
+    const args = parseArgs(argv, {
+      root: { type: 'string' },
+      'if-unconfirmed': { type: 'string' },
+      snapshot: { type: 'string' },
+      reload: { type: 'boolean' },
+      'no-reload': { type: 'boolean' },
+    });
+    if (args.positionals.length) throw new UsageError('rollback takes no arguments');
+    const root = stringFlag(args, 'root') ?? '/';
+    const reload = args.flags['no-reload'] ? false : args.flags.reload ? true : undefined;
+    // Settings are only needed to report: a rollback happens even when they are unreadable.
+    const { env } = await openEnv(ctx, 'rollback', root, reload);
+    const { host, paths, log } = env;
+    try {
+      const token = stringFlag(args, 'if-unconfirmed');
+      if (token !== undefined) {
+        const pending = await readPending(host, paths);
+        if (!pending || pending.token !== token) return 0; // confirmed (or already rolled back)
+        if (!(await claimPending(host, paths, token))) return 0; // the agent is deciding right now
+        const r = await performRollback(env, pending, 'timer', `no confirmation within ${Math.round((pending.firesAt - pending.armedAt) / 1000)}s (agent hung or killed)`);
+        return r.error ? 1 : 0;
+      }
+      const lock = await acquireLock(host, paths.lock, { waitMs: 120_000 });
+      if (!lock.ok) {
+        ctx.stderr(`dlan-agent rollback: a sync is running (pid ${lock.holder?.pid ?? '?'}); try again\n`);
+        return 1;
+      }
+      try {
+        const pending = await readPending(host, paths);
+        if (pending && (await claimPending(host, paths, pending.token))) {
+          const r = await performRollback(env, pending, 'manual', 'rolled back by hand (dlan-agent rollback)');
+          ctx.stdout(`rolled back the unconfirmed change${r.snapshot ? ` (snapshot ${r.snapshot})` : ''}\n`);
+          return r.error ? 1 : 0;
+        }
+        const backend = await env.deps.selectBackend(host, root);
+        const result = await backend.restore({ host, root, reload: env.reload }, stringFlag(args, 'snapshot'));
+        const loaded = await loadState(host, paths.stateFile);
+        const state = loaded.state;
+        const at = isoTime(host.now());
+        const sha = state.applied?.sha ?? null;
+        const reason = `rolled back by hand to snapshot ${result.snapshot ?? '?'}`;
+        state.rollbacks = pushBounded(state.rollbacks, { at, sha, snapshot: result.snapshot, reason, by: 'manual' });
+        if (sha) state.failedCommits = pushBounded(state.failedCommits.filter((f) => f.sha !== sha), { sha, at, phase: 'rollback', reason });
+        state.applied = null;
+        state.lastAttempt = { sha, at, result: 'rolled-back', phase: 'rollback', message: reason, durations: {} };
+        await saveState(host, paths.stateFile, state, loaded.text);
+        await host.files.remove(paths.appliedStateFile);
+        log.log('warn', `phase=rollback ${reason}`, { commit: shortSha(sha), by: 'manual' });
+        ctx.stdout(`${reason}; commit ${shortSha(sha)} will not be applied again until the branch moves\n`);
+        return result.ran.every((r) => r.ok) ? 0 : 1;
+      } finally {
+        await lock.lock.release();
+      }
+    } catch (e) {
+      ctx.stderr(`dlan-agent rollback: ${e instanceof Error ? e.message : String(e)}\n`);
+      return 1;
+    } finally {
+      await log.flush();
+    }
+  },
+};

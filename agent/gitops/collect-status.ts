@@ -1,0 +1,170 @@
+// `dlan-agent status`: where this router stands, from local files and a few quick, parallel,
+// time-bounded probes (wg, birdc, the process table). It never contacts the remote (the remote
+// head shown is the one seen at the last check) and never writes anything. A daemon that is down
+// or slow makes its part `available: false`, never the whole answer.
+import type { Host } from '../host/host.ts';
+import type { AgentSettings } from '../settings/agent-settings.ts';
+import type { DesiredState } from '../slice/desired-state.ts';
+import type { AgentPaths } from './agent-paths.ts';
+import { parseState, type AgentState } from './agent-state.ts';
+import { HANDSHAKE_FRESH_SECONDS } from './confirm-checks.ts';
+import { probeBfd, probeOspf, type BfdSession, type OspfNeighbor } from './probe-bird.ts';
+import { probeServices, type ServiceState } from './probe-services.ts';
+import { probeWireguard } from './probe-wireguard.ts';
+import { readPending } from './rollback-guard.ts';
+import { readRunInfo } from './run-file.ts';
+
+export const PROBE_TIMEOUT_MS = 1500;
+
+export type Health = 'healthy' | 'degraded' | 'failed';
+export type SyncState = 'in-sync' | 'behind' | 'failed' | 'confirming' | 'never-applied';
+
+/** The `status --json` document (schema 1; fields are only ever added). */
+export interface StatusReport {
+  schema: 1;
+  router: string | null;
+  health: Health;
+  /** Why the health is not `healthy`, one line each. */
+  problems: string[];
+  sync: {
+    state: SyncState;
+    applied: AgentState['applied'];
+    remote: { sha: string; checkedAt: string | null } | null;
+    lastRun: { at: string; result: string; durationMs: number; message: string } | null;
+    nextRun: string | null;
+    mode: 'cron' | 'daemon' | 'manual' | null;
+    lastError: AgentState['lastError'];
+    lastAttempt: AgentState['lastAttempt'];
+    drift: AgentState['drift'];
+    rollbacks: AgentState['rollbacks'];
+    pendingConfirmation: { sha: string | null; firesAt: string } | null;
+    stateFile: 'ok' | 'missing' | 'damaged';
+  };
+  wireguard: {
+    interface: string;
+    available: boolean;
+    reason?: string;
+    peers: {
+      router: string | null;
+      publicKey: string;
+      endpoint: string | null;
+      latestHandshakeAgeSeconds: number | null;
+      rxBytes: number;
+      txBytes: number;
+    }[];
+  };
+  ospf: { available: boolean; reason?: string; neighbors: OspfNeighbor[] };
+  bfd: { available: boolean; reason?: string; sessions: BfdSession[] };
+  services: Record<string, ServiceState>;
+}
+
+async function readAppliedDesired(host: Host, path: string): Promise<DesiredState | null> {
+  const text = await host.files.read(path).catch(() => null);
+  if (text === null) return null;
+  try {
+    return (JSON.parse(text) as { state: DesiredState }).state ?? null;
+  } catch {
+    return null;
+  }
+}
+
+export async function collectStatus(host: Host, paths: AgentPaths, settings: AgentSettings | null): Promise<StatusReport> {
+  const [stateText, run, pending, desired] = await Promise.all([
+    host.files.read(paths.stateFile).catch(() => null),
+    readRunInfo(host, paths.runFile),
+    readPending(host, paths).catch(() => null),
+    readAppliedDesired(host, paths.appliedStateFile),
+  ]);
+  const parsed = stateText === null ? null : parseState(stateText);
+  const state = parsed;
+  const iface = desired?.wireguard.interface ?? 'wg0';
+  const [wg, ospf, bfd, services] = await Promise.all([
+    probeWireguard(host, iface, PROBE_TIMEOUT_MS),
+    probeOspf(host, settings?.birdSocket ?? null, PROBE_TIMEOUT_MS),
+    probeBfd(host, settings?.birdSocket ?? null, PROBE_TIMEOUT_MS),
+    probeServices(host),
+  ]);
+  const nowS = host.now() / 1000;
+  const problems: string[] = [];
+
+  let syncState: SyncState;
+  const head = state?.remote?.sha ?? null;
+  if (pending) syncState = 'confirming';
+  else if (!state?.applied) syncState = state && (state.lastError || state.failedCommits.length) ? 'failed' : 'never-applied';
+  else if (state.lastError || (head && state.failedCommits.some((f) => f.sha === head))) syncState = 'failed';
+  else if (head && head !== state.applied.sha) syncState = 'behind';
+  else syncState = 'in-sync';
+
+  let health: Health = 'healthy';
+  const degrade = (why: string) => {
+    problems.push(why);
+    if (health === 'healthy') health = 'degraded';
+  };
+  if (syncState === 'failed' || syncState === 'never-applied') {
+    health = 'failed';
+    problems.push(state?.lastError ? `last error (${state.lastError.phase}): ${state.lastError.reason}` : 'no commit applied yet');
+  }
+  if (syncState === 'behind') degrade('the branch has a newer commit than the one applied');
+  if (syncState === 'confirming') degrade('a change is waiting for confirmation');
+  if (stateText !== null && parsed === null) degrade('state.json is damaged (the next sync sets it aside)');
+
+  const peerNames = new Map((desired?.wireguard.peers ?? []).map((p) => [p.publicKey, p.router]));
+  const peers = wg.available
+    ? wg.value.map((p) => ({
+        router: peerNames.get(p.publicKey) ?? null,
+        publicKey: p.publicKey,
+        endpoint: p.endpoint,
+        latestHandshakeAgeSeconds: p.latestHandshake === null ? null : Math.max(0, Math.round(nowS - p.latestHandshake)),
+        rxBytes: p.rxBytes,
+        txBytes: p.txBytes,
+      }))
+    : [];
+  const expectsPeers = (desired?.wireguard.peers.length ?? 0) > 0;
+  if (!wg.available && expectsPeers) degrade(`wireguard: ${wg.reason}`);
+  for (const p of peers) {
+    if (p.latestHandshakeAgeSeconds === null || p.latestHandshakeAgeSeconds > HANDSHAKE_FRESH_SECONDS) degrade(`peer ${p.router ?? p.publicKey.slice(0, 8)}: no recent handshake`);
+  }
+  const expectsOspf = (desired?.links.length ?? 0) > 0;
+  if (!ospf.available && (expectsOspf || desired !== null)) degrade(`ospf: ${ospf.reason}`);
+  if (ospf.available) {
+    for (const l of desired?.links ?? []) {
+      const n = ospf.value.filter((x) => x.interface === l.interface);
+      if (!n.some((x) => x.state.startsWith('Full'))) degrade(`ospf: no Full neighbour on ${l.interface} (${l.peer})`);
+    }
+  }
+  if (bfd.available) for (const s of bfd.value) if (s.state !== 'Up') degrade(`bfd: session ${s.address} on ${s.interface} is ${s.state}`);
+  const wanted: Record<string, boolean> = { dnsmasq: true, bird: desired !== null, nginx: (desired?.services.length ?? 0) > 0 };
+  for (const [name, st] of Object.entries(services)) {
+    if (st === 'unknown') degrade(`${name}: state unknown`);
+    else if (st === 'stopped' && wanted[name]) degrade(`${name} is not running`);
+  }
+
+  return {
+    schema: 1,
+    router: settings?.router ?? state?.router ?? null,
+    health,
+    problems,
+    sync: {
+      state: syncState,
+      applied: state?.applied ?? null,
+      remote: head ? { sha: head, checkedAt: run?.remoteCheckedAt ?? state?.remote?.checkedAt ?? null } : null,
+      lastRun: run?.lastRun ? { at: run.lastRun.at, result: run.lastRun.result, durationMs: run.lastRun.durationMs, message: run.lastRun.message } : null,
+      nextRun: run?.nextRun ?? (run?.lastRun && settings ? new Date(Date.parse(run.lastRun.at) + settings.interval * 1000).toISOString() : null),
+      mode: run?.mode ?? null,
+      lastError: state?.lastError ?? null,
+      lastAttempt: state?.lastAttempt ?? null,
+      drift: state?.drift ?? null,
+      rollbacks: (state?.rollbacks ?? []).slice(0, 5),
+      pendingConfirmation: pending ? { sha: pending.sha, firesAt: new Date(pending.firesAt).toISOString() } : null,
+      stateFile: stateText === null ? 'missing' : parsed === null ? 'damaged' : 'ok',
+    },
+    wireguard: { interface: iface, available: wg.available, ...(wg.available ? {} : { reason: wg.reason }), peers },
+    ospf: { available: ospf.available, ...(ospf.available ? { neighbors: ospf.value } : { reason: ospf.reason, neighbors: [] }) },
+    bfd: { available: bfd.available, ...(bfd.available ? { sessions: bfd.value } : { reason: bfd.reason, sessions: [] }) },
+    services,
+  };
+}
+
+export function exitCodeFor(health: Health): number {
+  return health === 'healthy' ? 0 : health === 'degraded' ? 1 : 2;
+}

@@ -1,0 +1,67 @@
+// How `init` makes the agent run regularly. cron mode: one line in root's crontab
+// (`/etc/crontabs/root` on OpenWrt, `/etc/cron.d/dlan-agent` on Debian) calling `dlan-agent sync
+// --jitter`; daemon mode: the procd/systemd service running `dlan-agent run`. The cron line is
+// built from the validated interval only. Service commands run only when root is `/`.
+import type { Host } from '../host/host.ts';
+import type { AgentPaths } from './agent-paths.ts';
+import { crontabScheduleFor } from './schedule.ts';
+
+export type ScheduleMode = 'cron' | 'daemon' | 'none';
+
+export const AGENT_BIN = '/usr/bin/dlan-agent';
+const CRON_MARK = `${AGENT_BIN} sync`;
+
+export interface ScheduleResult {
+  /** Files written. */
+  wrote: string[];
+  /** Commands run (or, below a --root folder, to run by hand). */
+  commands: string[][];
+  ran: boolean;
+}
+
+function withoutAgentLines(text: string): string[] {
+  return text.split('\n').filter((l) => l !== '' && !l.includes(CRON_MARK) && l !== '# dlan-agent: GitOps sync (managed by dlan-agent init)');
+}
+
+export async function installSchedule(host: Host, paths: AgentPaths, openwrt: boolean, mode: ScheduleMode, interval: number): Promise<ScheduleResult> {
+  const live = paths.root === '/' || paths.root === '';
+  const wrote: string[] = [];
+  const commands: string[][] = [];
+  const crontab = openwrt ? paths.crontab : paths.cronD;
+  const current = (await host.files.read(crontab)) ?? '';
+  const kept = withoutAgentLines(current);
+  if (mode === 'cron') {
+    const when = crontabScheduleFor(interval);
+    if (when === null) throw new Error(`interval ${interval}s cannot be a crontab schedule: use whole minutes that divide an hour (60, 120, 300, 600, 900, 1800…) or hours that divide a day`);
+    const user = openwrt ? '' : 'root ';
+    const line = `${when} ${user}${AGENT_BIN} sync --jitter >/dev/null 2>&1`;
+    const text = `${[...kept, '# dlan-agent: GitOps sync (managed by dlan-agent init)', line].join('\n')}\n`;
+    if (text !== current) {
+      await host.files.write(crontab, text, { mode: openwrt ? 0o600 : 0o644 });
+      wrote.push(crontab);
+    }
+    if (openwrt) commands.push(['/etc/init.d/dlan-agent', 'disable'], ['/etc/init.d/dlan-agent', 'stop'], ['/etc/init.d/cron', 'enable'], ['/etc/init.d/cron', 'restart']);
+    else commands.push(['systemctl', 'disable', '--now', 'dlan-agent.service']);
+  } else {
+    const text = kept.length ? `${kept.join('\n')}\n` : '';
+    if (text !== current) {
+      if (text === '' && !openwrt) await host.files.remove(crontab);
+      else await host.files.write(crontab, text, { mode: openwrt ? 0o600 : 0o644 });
+      wrote.push(crontab);
+    }
+    if (mode === 'daemon') {
+      if (openwrt) commands.push(['/etc/init.d/dlan-agent', 'enable'], ['/etc/init.d/dlan-agent', 'restart']);
+      else commands.push(['systemctl', 'enable', '--now', 'dlan-agent.service']);
+    }
+  }
+  if (live) {
+    for (const argv of commands) {
+      const r = await host.exec(argv[0]!, argv.slice(1), { timeoutMs: 30_000 });
+      const bestEffort = argv.includes('disable') || argv.includes('stop');
+      if (r.code !== 0 && !bestEffort) {
+        throw new Error(`${argv.join(' ')} failed (${r.code}): ${r.stderr.trim()}`);
+      }
+    }
+  }
+  return { wrote, commands, ran: live };
+}

@@ -1,0 +1,35 @@
+// The GitOps agent's dependencies on node: git through simple-git, HTTP through undici, the
+// backend chosen for the machine, node-cron and process signals for `run`, and the argv that
+// starts this same program again (for the out-of-process rollback timer).
+import cron from 'node-cron';
+import { selectBackend } from '../backend/select-backend.ts';
+import type { AgentDeps, DaemonRuntime } from '../gitops/agent-deps.ts';
+import { createNodeGit } from './node-git.ts';
+import { createNodeHttp } from './node-http.ts';
+
+export function createNodeDaemonRuntime(): DaemonRuntime {
+  return {
+    schedule(expression, tick) {
+      const task = cron.schedule(expression, () => tick(), { noOverlap: true });
+      return {
+        stop: () => void task.stop(),
+        nextRun: () => task.getNextRun()?.getTime() ?? null,
+      };
+    },
+    onSignal(signal, handler) {
+      process.on(signal, handler);
+    },
+  };
+}
+
+export function createNodeAgentDeps(): AgentDeps {
+  return {
+    git: createNodeGit(),
+    http: createNodeHttp(),
+    // execArgv keeps loaders such as `--import tsx` when running from source.
+    selfArgv: [process.execPath, ...process.execArgv, process.argv[1]!],
+    selectBackend: (host, root) => selectBackend(host, root),
+    daemon: createNodeDaemonRuntime(),
+    random: Math.random,
+  };
+}
