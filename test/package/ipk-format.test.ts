@@ -111,7 +111,7 @@ test('control fields, in package-pack.mk order', () => {
   assert.equal(f.get('Version'), `${version}-1`);
   assert.equal(f.get('Architecture'), 'all');
   const depends = f.get('Depends')!.split(', ');
-  for (const d of ['wireguard-tools', 'kmod-wireguard', 'vxlan', 'bird2', 'bird2c', 'nginx-ssl', 'nginx-mod-stream', 'dnsmasq-full', 'git', 'git-http', 'ca-bundle', 'node | quickjs']) {
+  for (const d of ['wireguard-tools', 'kmod-wireguard', 'vxlan', 'bird2', 'bird2c', 'nginx-ssl', 'nginx-mod-stream', 'dnsmasq-full', 'git', 'git-http', 'ca-bundle', 'curl', 'node | quickjs']) {
     assert.ok(depends.includes(d), `Depends lacks ${d}: ${f.get('Depends')}`);
   }
   assert.ok(depends.every((d) => !d.startsWith('+') && !d.startsWith('@')), 'make syntax leaked into Depends');
