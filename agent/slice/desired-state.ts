@@ -162,6 +162,11 @@ export interface ServiceSlice {
   listen: ListenSlice[];
   upstreams: { host: string; port: number }[];
   proxyProtocol: boolean;
+  /**
+   * Upstream names (`host:port`) left out because they did not resolve when the agent rendered
+   * (see resolveServiceUpstreams); absent or empty when every upstream is an address or resolved.
+   */
+  unresolvedUpstreams?: string[];
 }
 
 export interface ListenSlice {

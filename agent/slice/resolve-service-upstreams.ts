@@ -1,0 +1,45 @@
+// nginx (open source) resolves upstream names once, when it loads its config, and refuses to start
+// when one does not resolve — which, in a mesh, is the normal state until OSPF has converged and
+// the other router's DNS is reachable. So the agent resolves the names itself at render time and
+// gives nginx addresses only: a changed answer changes the rendered file (hence a reload), and an
+// unresolvable name is left out and reported instead of breaking every other service.
+import { addressFamily, canonicalAddress } from '../model/address-arithmetic.ts';
+import type { DesiredState } from './desired-state.ts';
+
+/** Host names among the upstreams of a router's services, sorted, without duplicates. */
+export function upstreamNames(state: DesiredState): string[] {
+  const names = new Set<string>();
+  for (const s of state.services) for (const u of s.upstreams) if (addressFamily(u.host) === null) names.add(u.host.toLowerCase());
+  return [...names].sort();
+}
+
+/**
+ * Replaces every upstream name by the addresses it resolved to (sorted, so the rendered file only
+ * changes when the answer does). Names missing from `answers` (or with no address) are dropped and
+ * listed in the service's `unresolvedUpstreams`.
+ */
+export function resolveServiceUpstreams(state: DesiredState, answers: Readonly<Record<string, readonly string[]>>): DesiredState {
+  const services = state.services.map((s) => {
+    const upstreams: { host: string; port: number }[] = [];
+    const unresolved: string[] = [];
+    const seen = new Set<string>();
+    const add = (host: string, port: number) => {
+      const key = `${host}|${port}`;
+      if (!seen.has(key)) {
+        seen.add(key);
+        upstreams.push({ host, port });
+      }
+    };
+    for (const u of s.upstreams) {
+      if (addressFamily(u.host) !== null) {
+        add(u.host, u.port);
+        continue;
+      }
+      const addrs = (answers[u.host.toLowerCase()] ?? []).filter((a) => addressFamily(a) !== null).map(canonicalAddress);
+      if (addrs.length === 0) unresolved.push(`${u.host}:${u.port}`);
+      for (const a of [...new Set(addrs)].sort()) add(a, u.port);
+    }
+    return unresolved.length > 0 ? { ...s, upstreams, unresolvedUpstreams: unresolved } : { ...s, upstreams };
+  });
+  return { ...state, services };
+}
