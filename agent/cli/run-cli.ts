@@ -2,6 +2,7 @@
 // Exit codes: what the command returns; 64 for usage errors (with the command's usage text).
 import type { CliContext, Command } from './cli-context.ts';
 import { applyCommand } from './commands/apply.ts';
+import { graphCommand } from './commands/graph.ts';
 import { keygenCommand } from './commands/keygen.ts';
 import { planCommand } from './commands/plan.ts';
 import { renderCommand } from './commands/render.ts';
@@ -15,7 +16,7 @@ import { statusCommand } from './commands/status.ts';
 import { syncCommand } from './commands/sync.ts';
 import { UsageError } from './parse-args.ts';
 
-export const COMMANDS: Command[] = [validateCommand, renderCommand, planCommand, applyCommand, keygenCommand, uninstallCommand, restoreCommand, initCommand, syncCommand, runCommand, statusCommand, rollbackCommand];
+export const COMMANDS: Command[] = [validateCommand, renderCommand, planCommand, applyCommand, keygenCommand, uninstallCommand, restoreCommand, initCommand, syncCommand, runCommand, statusCommand, rollbackCommand, graphCommand];
 
 function mainUsage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -1,5 +1,6 @@
 // The links of one router: WireGuard peers (who dials whom), VXLAN devices and transit /30s.
-import type { Config, Endpoint, Router } from '../config/config-types.ts';
+import type { Config, Router } from '../config/config-types.ts';
+import { dialEndpoint } from '../model/link-endpoint.ts';
 import { parsePrefix } from '../model/address-arithmetic.ts';
 import { pairId, transitSubnet } from '../model/link-numbering.ts';
 import type { LinkSlice, WireguardPeer } from './desired-state.ts';
@@ -24,8 +25,7 @@ export function sliceLinks(config: Config, self: Router): { links: LinkSlice[]; 
     const pair = pairId(self.id, peer.id, config.addressing.max_routers);
     const transit = transitSubnet(transitPool, pair);
     const selfLower = self.id < peer.id;
-    // An endpoint given on the link for the peer wins over the peer's public endpoint.
-    const endpoint: Endpoint | null = link.endpoints[peer.name] ?? peer.endpoint;
+    const endpoint = dialEndpoint(config, link, peer.name);
     const dials = endpoint !== null;
     links.push({
       peer: peer.name,
