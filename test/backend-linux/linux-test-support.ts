@@ -166,6 +166,6 @@ export function mutatingExecs(execs: string[][]): string[][] {
     if (a[0] === 'ip') return a.some((x) => x === 'add' || x === 'del' || x === 'set');
     if (a[0] === 'wg') return a[1] === 'set';
     if (a[0] === 'nft') return !a.includes('list') && !a.includes('-c');
-    return a[0] === 'wireguard-go' || a[0] === 'systemctl' || a[0] === 'true';
+    return a[0] === 'wireguard-go' || a[0] === 'systemctl' || a[0] === 'echo';
   });
 }

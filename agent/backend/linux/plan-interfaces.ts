@@ -205,7 +205,9 @@ export function planInterfaces(state: DesiredState, current: CurrentNetState, be
   }
 
   // 2. The loopback addresses, advertised mesh-wide.
-  p.foreignDeviceAddresses(current.links.get('lo'), 'lo', [safeCidr(`${state.loopback.ipv4}/32`), safeCidr(`${state.loopback.ipv6}/128`)]);
+  const lo = current.links.get('lo');
+  p.foreignDeviceAddresses(lo, 'lo', [safeCidr(`${state.loopback.ipv4}/32`), safeCidr(`${state.loopback.ipv6}/128`)]);
+  if (lo) p.up(lo, 'lo'); // always up on a booted system; not in a fresh network namespace
 
   // 3. LAN and static WAN addresses. A WAN without an address is the OS's DHCP client's business.
   for (const lan of state.lan) {

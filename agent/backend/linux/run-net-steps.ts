@@ -21,9 +21,11 @@ export async function createWireguard(host: Host, name: string): Promise<'kernel
   if (!/unknown device type|not supported|no such device/i.test(k.stderr)) throw new CommandFailedError(['ip', 'link', 'add', 'dev', name, 'type', 'wireguard'], k.code, k.stderr);
   const program = host.env('DLAN_WIREGUARD_GO') || 'wireguard-go';
   host.log.log('info', 'kernel has no WireGuard: starting userspace wireguard-go', { interface: name, program });
-  await must(host, [program, name], { LOG_LEVEL: '', WG_PROCESS_FOREGROUND: '' });
+  // Only LOG_LEVEL is touched: wireguard-go hands WG_* variables to its daemon child, and a
+  // variable set twice in the environment is read as its first value by Go.
+  await must(host, [program, name], { LOG_LEVEL: '' });
   for (let i = 0; i < 60; i++) {
-    const r = await host.exec('wg', ['show', name, 'listen-port'], { timeoutMs: 5000 });
+    const r = await host.exec('wg', ['show', name, 'listen-port'], { timeoutMs: 1000 });
     if (r.code === 0) return 'wireguard-go';
     await host.sleep(50);
   }
