@@ -48,7 +48,9 @@ export interface SyncOutcome {
 const FETCH_TIMEOUT_MS = 60_000;
 const LS_REMOTE_TIMEOUT_MS = 30_000;
 /** The timer fires this long after the agent's own confirm deadline, so a live agent decides first. */
-const TIMER_GRACE_SECONDS = 15;
+export function timerGraceSeconds(confirmTimeout: number): number {
+  return Math.min(15, Math.max(2, Math.ceil(confirmTimeout / 4)));
+}
 
 class Refusal extends Error {
   constructor(
@@ -136,7 +138,7 @@ async function guardedApply(c: Cycle, desired: DesiredState, sha: string | null,
   const pending = await armRollbackTimer(host, paths, env.deps.selfArgv, {
     sha,
     reason,
-    delaySeconds: settings.confirmTimeout + TIMER_GRACE_SECONDS,
+    delaySeconds: settings.confirmTimeout + timerGraceSeconds(settings.confirmTimeout),
     snapshotsBefore: await listSnapshotIds(host, paths.root),
   });
   const deadline = pending.armedAt + settings.confirmTimeout * 1000;
@@ -326,7 +328,7 @@ async function sameCommit(c: Cycle, sha: string): Promise<SyncOutcome> {
   // The cheap path: nothing changes on disk. The attempt is recorded only when it differs from
   // the last one (first success after a failure), so a quiet router never writes to flash.
   const last = c.state.lastAttempt;
-  const quiet = last?.result === 'unchanged' && last.sha === sha && c.state.consecutiveFailures === 0 && c.state.lastError === null;
+  const quiet = last?.sha === sha && ['applied', 'unchanged', 'drift-corrected'].includes(last.result) && c.state.consecutiveFailures === 0 && c.state.lastError === null;
   if (c.state.consecutiveFailures > 0 || c.state.lastError) {
     c.state.consecutiveFailures = 0;
     c.state.lastError = null;

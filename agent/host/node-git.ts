@@ -11,15 +11,14 @@ const SSH_COMMAND = 'ssh -o BatchMode=yes -o ConnectTimeout=15 -o ServerAliveInt
 
 function env(extra: Record<string, string> = {}): Record<string, string> {
   const base: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('GIT_')) base[k] = v;
+  // No inherited GIT_* (a GIT_DIR would redirect every command) and no askpass helpers: nothing may prompt.
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('GIT_') && !k.endsWith('_ASKPASS')) base[k] = v;
   return {
     ...base,
     LC_ALL: 'C',
     GIT_TERMINAL_PROMPT: '0',
     GIT_SSH_COMMAND: SSH_COMMAND,
     GIT_CONFIG_NOSYSTEM: '1',
-    GIT_ASKPASS: '',
-    SSH_ASKPASS: '',
     ...extra,
   };
 }
@@ -30,7 +29,8 @@ function client(baseDir: string | undefined, timeoutMs: number, extraEnv?: Recor
     timeout: { block: timeoutMs },
     abort: AbortSignal.timeout(timeoutMs),
     config: ['protocol.ext.allow=never', 'core.hooksPath=/dev/null', ...config],
-    unsafe: { allowUnsafeSshCommand: true, allowUnsafeHooksPath: true },
+    // The "unsafe" options are ours (constants above that make git safer), never from the repo.
+    unsafe: { allowUnsafeSshCommand: true, allowUnsafeHooksPath: true, allowUnsafeProtocolOverride: true },
   }).env(env(extraEnv));
 }
 
@@ -71,7 +71,7 @@ async function exists(path: string): Promise<boolean> {
 async function initRepo(dir: string, timeoutMs: number): Promise<void> {
   await fs.mkdir(dir, { recursive: true, mode: 0o700 });
   const git = client(dir, timeoutMs);
-  await git.raw(['init', '-q', '--template=']);
+  await git.raw(['init', '-q']);
   // A private, throw-away work tree: no reflog (old commits become unreachable and are pruned),
   // symlinks as plain files, no automatic gc in the middle of a sync.
   for (const [k, v] of [
