@@ -254,6 +254,9 @@ async function execute(ip: InternalPlan, ctx: BackendContext, reason: string): P
   }
   if (isLedgerEmpty(ip.ledger) && ip.ledger.router === null) {
     await restorePristineFiles(host, ip);
+    // Nothing is owned any more: the saved originals have served their purpose.
+    for (const pkg of Object.keys(ip.oldLedger.packages)) await host.files.remove(`${paths.originals}${configPath(pkg)}`);
+    for (const path of Object.keys(ip.oldLedger.files)) await host.files.remove(`${paths.originals}${path}`);
     await host.files.remove(paths.ledger);
   } else if (ip.ledgerChanged) {
     await host.files.mkdirp(paths.stateDir, 0o700);

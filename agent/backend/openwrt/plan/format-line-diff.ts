@@ -12,8 +12,8 @@ export function formatLineDiff(before: string | null, after: string | null, cont
   let j = 0;
   while (i < n || j < m) {
     if (i < n && j < m && a[i] === b[j]) ops.push({ t: ' ', line: a[i++]! }), j++;
-    else if (j < m && (i === n || lcs[i]![j + 1]! >= lcs[i + 1]![j]!)) ops.push({ t: '+', line: b[j++]! });
-    else ops.push({ t: '-', line: a[i++]! });
+    else if (i < n && (j === m || lcs[i + 1]![j]! >= lcs[i]![j + 1]!)) ops.push({ t: '-', line: a[i++]! });
+    else ops.push({ t: '+', line: b[j++]! });
   }
   const keep = ops.map((o, k) => o.t !== ' ' || ops.slice(Math.max(0, k - context), k + context + 1).some((x) => x.t !== ' '));
   const out: string[] = [];

@@ -112,7 +112,9 @@ export function planUciPackage(input: PackagePlanInput): PackagePlan {
     }
     adoptedNow.add(target);
     handledByAdoption.add(r.name);
-    const label = `${sim.ref(target).slice(pkg.length + 1)} (${describeSelector(entry.selector)})`;
+    const ref = sim.ref(target).slice(pkg.length + 1);
+    const what = describeSelector(entry.selector);
+    const label = what === ref ? ref : `${ref} (${what})`;
     for (const [opt] of r.options) if (!(opt in entry.original)) entry.original[opt] = getOption(target, opt) ?? null;
     const wanted: [string, UciValue | null][] = [...r.options];
     for (const opt of Object.keys(entry.original)) {

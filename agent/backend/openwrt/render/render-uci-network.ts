@@ -133,7 +133,7 @@ export function renderUciNetwork(state: DesiredState, privateKey: string): Rende
       options: [
         ['device', link.interface],
         ['proto', 'static'],
-        ['ipaddr', `${link.transit.address}/${link.transit.prefix}`],
+        ['ipaddr', link.transit.address],
       ],
     });
   }
