@@ -1,6 +1,8 @@
 // Parsers for the `host:port` shapes of the config: router and link endpoints, nginx-style service
 // `listen` values and service upstreams. Each returns either the parsed value or a plain-words
-// reason, so validation and normalisation share one reading of every string.
+// reason, so validation and normalisation share one reading of every string. (The model's
+// agent/model/parse-host-port.ts reads already-validated values; this one explains rejections
+// and is at least as strict, so everything it accepts the model can read.)
 import { canonicalIp, parseIp } from '../validate/address-math.ts';
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string };
@@ -54,7 +56,7 @@ export function parseHostPort(text: string, portRequired: boolean): Parsed<HostP
     }
     const ip = parseIp(hostText, 'ipv6');
     if (!ip) return { ok: false, reason: `\`${hostText}\` in brackets is not a valid IPv6 address` };
-    hostText = ip.toString();
+    hostText = canonicalIp(ip);
     if (portText === null && portRequired) return { ok: false, reason: 'needs a `:port`' };
     return withPort({ host: hostText, kind: 'ipv6', port: null }, portText);
   }

@@ -1,7 +1,7 @@
 // Mesh-wide pools: each one a valid network of the right family, large enough for a /30 where
 // one is needed, and no two pools overlapping (a router's loopback must never be another's
 // tunnel or transit address).
-import { cidrsOverlap, isNetworkAddress, networkText } from '../address-math.ts';
+import { cidrsOverlap, networkText } from '../address-math.ts';
 import { Findings, show } from '../findings.ts';
 import { asObj, type MeshView, type PoolView } from '../mesh-view.ts';
 
@@ -14,7 +14,7 @@ export function checkAddressing(mesh: MeshView, out: Findings): void {
       out.error(pool.path, `${show(text)} is not a valid ${pool.key.endsWith('ipv6') ? 'IPv6' : 'IPv4'} prefix`);
       continue;
     }
-    if (!isNetworkAddress(pool.cidr)) {
+    if (pool.cidr.hostBitsSet) {
       out.error(pool.path, `${show(text)} has host bits set: write the network address \`${networkText(pool.cidr)}\``);
     }
     if (pool.key === 'transit_ipv4' && pool.cidr.prefix > 30) {

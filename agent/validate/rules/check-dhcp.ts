@@ -1,6 +1,6 @@
 // DHCP ranges: an explicit start/limit must fit the LAN's IPv4 subnet (host 1 is the router).
 import { dhcpRange } from '../dhcp-range.ts';
-import { parseCidr, usableCount, isNetworkAddress } from '../address-math.ts';
+import { parseCidr, usableCount } from '../address-math.ts';
 import { Findings } from '../findings.ts';
 import { asArr, asInt, asObj, lansOf, type MeshView } from '../mesh-view.ts';
 
@@ -12,7 +12,7 @@ export function checkDhcp(mesh: MeshView, out: Findings): void {
     }
     const dhcp = asObj(lan.dhcp);
     const c = parseCidr(lan.ipv4, 'ipv4');
-    if (!c || !isNetworkAddress(c) || c.prefix > 30) continue; // reported by the interface rules
+    if (!c || c.hostBitsSet || c.prefix > 30) continue; // reported by the interface rules
     const start = asInt(dhcp?.start);
     const limit = asInt(dhcp?.limit);
     const r = dhcpRange(Number(usableCount(c)), start !== undefined && start >= 2 ? start : undefined, limit !== undefined && limit >= 1 ? limit : undefined);

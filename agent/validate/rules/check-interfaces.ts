@@ -1,7 +1,7 @@
 // WAN and LAN interfaces: addresses well-formed, LAN subnets given as network addresses, IPv6
 // LANs ULA /64s, no device used twice on a router, and no LAN subnet overlapping another LAN
 // (of any router) or a mesh pool. WAN addresses are never advertised: they may overlap anything.
-import { cidrsOverlap, isNetworkAddress, isUniqueLocal, networkText, parseCidr, parseIp, prefixSize, toBigInt, networkAddress, type Cidr } from '../address-math.ts';
+import { cidrsOverlap, isNetworkOrBroadcast, isUniqueLocal, networkText, parseCidr, parseIp, type Cidr } from '../address-math.ts';
 import { Findings, show } from '../findings.ts';
 import { asArr, asObj, asStr, lansOf, type MeshView } from '../mesh-view.ts';
 import type { Path } from '../../config/source-locator.ts';
@@ -39,7 +39,7 @@ function checkWanAddress(wan: Record<string, unknown>, path: Path, family: 'ipv4
   if (text !== undefined) {
     const c = parseCidr(text, family);
     if (!c) out.error([...path, family], `${show(text)} is not a valid ${family === 'ipv4' ? 'IPv4' : 'IPv6'} address with prefix length`);
-    else if (family === 'ipv4' && c.prefix <= 30 && isReservedHost(c)) {
+    else if (isNetworkOrBroadcast(c)) {
       out.error([...path, family], `${show(text)} is the network or broadcast address of ${networkText(c)}, not an interface address`);
     }
   }
@@ -49,11 +49,6 @@ function checkWanAddress(wan: Record<string, unknown>, path: Path, family: 'ipv4
       out.error([...path, `gateway_${family}`], `a gateway needs a static \`${family}\` on this WAN (without it the router uses DHCP${family === 'ipv6' ? 'v6' : ''}, which brings its own gateway)`);
     }
   }
-}
-
-function isReservedHost(c: Cidr): boolean {
-  const offset = toBigInt(c.address) - toBigInt(networkAddress(c));
-  return offset === 0n || offset === prefixSize(c) - 1n;
 }
 
 interface Subnet {
@@ -76,7 +71,7 @@ function checkLanSubnets(mesh: MeshView, out: Findings): void {
         out.error(at, `${show(text)} is not a valid ${family === 'ipv4' ? 'IPv4' : 'IPv6'} prefix`);
         continue;
       }
-      if (!isNetworkAddress(c)) {
+      if (c.hostBitsSet) {
         out.error(at, `${show(text)} has host bits set: write the network address \`${networkText(c)}\` (the router takes the first usable address)`);
         continue;
       }

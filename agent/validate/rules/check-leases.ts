@@ -2,7 +2,7 @@
 // must lie inside the subnet (IPv4: up to the last usable address; IPv6: below 2^53), two leases
 // of one family on a LAN may not share a host part or a client id, and a name appears at most
 // once per family on a router (the same name once with a MAC and once with a DUID is one host).
-import { parseCidr, usableCount, isNetworkAddress } from '../address-math.ts';
+import { fitsPrefix, parseCidr, usableCount } from '../address-math.ts';
 import { Findings, show } from '../findings.ts';
 import { asArr, asInt, asObj, asStr, lansOf, type MeshView } from '../mesh-view.ts';
 import { formatPath } from '../diagnostic.ts';
@@ -14,7 +14,7 @@ export function checkLeases(mesh: MeshView, out: Findings): void {
     const names = namesByRouter.get(router.name) ?? new Map<string, string>();
     namesByRouter.set(router.name, names);
     const v4 = parseCidr(lan.ipv4, 'ipv4');
-    const v4ok = v4 !== null && isNetworkAddress(v4) && v4.prefix <= 30;
+    const v4ok = v4 !== null && !v4.hostBitsSet && v4.prefix <= 30;
     const hosts = new Map<string, string>();
     const clients = new Map<string, string>();
     asArr(lan.leases).forEach((l, i) => {
@@ -28,7 +28,7 @@ export function checkLeases(mesh: MeshView, out: Findings): void {
       const family = mac !== undefined ? 'ipv4' : 'ipv6';
       const host = asInt(lease.host);
       if (host !== undefined && host >= 2) {
-        if (family === 'ipv4' && v4ok && BigInt(host) > usableCount(v4)) {
+        if (family === 'ipv4' && v4ok && !fitsPrefix(v4, host)) {
           out.error([...at, 'host'], `host ${host} is not inside the subnet ${v4.text}: the host part must be between 2 and ${usableCount(v4)}`);
         }
         if (family === 'ipv6' && lan.ipv6 === undefined) {

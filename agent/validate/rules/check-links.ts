@@ -4,6 +4,7 @@
 // addresses 4p..4p+3; the original silently ran off a /16 once the lower id reached 64).
 import { parseEndpoint } from '../../config/parse-host-port.ts';
 import { prefixSize } from '../address-math.ts';
+import { pairId as linkPairId, transitFits } from '../../model/link-numbering.ts';
 import { Findings, show } from '../findings.ts';
 import { asObj, asArr, asInt, asStr, linkEnds, pairLabel, type MeshView } from '../mesh-view.ts';
 import { formatPath } from '../diagnostic.ts';
@@ -61,9 +62,9 @@ export function checkLinks(mesh: MeshView, out: Findings): void {
     const idB = mesh.routerByName.get(b)!.id;
     if (!transit || idA === undefined || idB === undefined || idA < 1 || idB < 1 || idA === idB) return;
     if (idA >= mesh.maxRouters || idB >= mesh.maxRouters) return; // reported on the router ids
-    const pairId = BigInt(mesh.maxRouters) * BigInt(Math.min(idA, idB)) + BigInt(Math.max(idA, idB));
+    const pairId = BigInt(linkPairId(idA, idB, mesh.maxRouters));
     const size = prefixSize(transit);
-    if (4n * pairId + 3n >= size) {
+    if (!transitFits(transit, Number(pairId))) {
       out.error(path, `link ${pairLabel(a, b)} (pair id ${pairId}): its transit /30 (addresses ${4n * pairId}..${4n * pairId + 3n} of the pool) does not fit the transit pool \`addressing.transit_ipv4\` (${transit.text}), which has ${size} addresses: enlarge transit_ipv4 to a /${transitPrefixFor(pairId)} or larger`);
     }
   });
