@@ -10,6 +10,8 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildPackage, unpack } from './ipk-support.ts';
+import { createNodeHost, createNodeLog } from '../../agent/host/node-host.ts';
+import { loadSettings } from '../../agent/settings/settings-file.ts';
 
 const ipk = buildPackage();
 const unpacked = unpack(ipk);
@@ -132,12 +134,16 @@ test('live install with dhcpv6 left to odhcpd: odhcpd is left alone even with dn
   assert.deepEqual(r.calls('odhcpd.calls'), []);
 });
 
+const SIGNER_1 = 'admin@example.net ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFyMCnoBSxjY+HUFWOoFZkLP0YJA3vQqmJJt42ZQ4bsN';
+const SIGNER_2 = 'ops@example.net ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB0JUK0vCGl3oqMjg5DSTr52REAcRDFfWEU+Qpz/u2qa';
 const configured = (t: string) =>
   t
-    .replace("#option repo 'https://git.example.net/net/dlan-config.git'", "option repo 'https://git.example.net/net/dlan config.git'")
+    .replace("#option repo 'https://git.example.net/net/dlan-config.git'", "option repo 'https://git.example.net/net/dlan-config.git'")
     .replace("#option router 'r1'", "option router 'r1'")
     .replace("option verify 'none'", "option verify 'ssh'")
-    .replace("#list allowed_signers 'admin@example.net ssh-ed25519 AAAA...'", "list allowed_signers 'admin@example.net ssh-ed25519 AAAAC3Nz one'\n\tlist allowed_signers 'ops@example.net ssh-ed25519 AAAAC3Nz two'");
+    .replace("#list allowed_signers 'admin@example.net ssh-ed25519 AAAA...'", `list allowed_signers '${SIGNER_1}'\n\tlist allowed_signers '${SIGNER_2}'`);
+
+const CRON_WITH_AGENT = '0 4 * * * /sbin/reboot\n# dlan-agent: GitOps sync (managed by dlan-agent init)\n*/10 * * * * /usr/bin/dlan-agent sync --jitter >/dev/null 2>&1\n';
 
 test('cron mode chosen before the first start: a crontab line instead of a daemon; removal takes it out', () => {
   const r = install({
@@ -148,13 +154,13 @@ test('cron mode chosen before the first start: a crontab line instead of a daemo
   writeFileSync(join(r.root, 'etc/crontabs/root'), '0 4 * * * /sbin/reboot\n');
   const res = r.run('dlan-agent.postinst', { DLAN_TEST_LIVE: '1' });
   assert.equal(res.status, 0, res.stderr);
-  assert.equal(r.file('etc/crontabs/root'), '0 4 * * * /sbin/reboot\n*/10 * * * * /usr/bin/dlan-agent sync\n');
+  assert.equal(r.file('etc/crontabs/root'), CRON_WITH_AGENT);
   assert.deepEqual(r.calls('cron.calls').slice(0, 2), ['enable', 'restart']);
   assert.equal(instance(r), null, 'cron mode runs no daemon');
 
   // Starting again (a reload after a settings change) keeps exactly one line.
   execFileSync('sh', [join(r.root, 'etc/rc.common'), join(r.root, 'etc/init.d/dlan-agent'), 'reload'], { env: { ...process.env, IPKG_INSTROOT: r.root } });
-  assert.equal(r.file('etc/crontabs/root'), '0 4 * * * /sbin/reboot\n*/10 * * * * /usr/bin/dlan-agent sync\n');
+  assert.equal(r.file('etc/crontabs/root'), CRON_WITH_AGENT);
 
   const rm = r.run('dlan-agent.prerm', { DLAN_TEST_LIVE: '1' });
   assert.equal(rm.status, 0, rm.stderr);
@@ -163,27 +169,34 @@ test('cron mode chosen before the first start: a crontab line instead of a daemo
   assert.deepEqual(r.calls('procd/dlan-agent.actions').slice(-2), ['disable', 'stop']);
 });
 
-test('daemon mode: procd runs `dlan-agent run` with the settings as flags (values stay single arguments), respawning', () => {
+test('daemon mode: procd runs `dlan-agent run`, respawning, restarted when the settings file changes', () => {
   const r = install({ dnsmasqHasDhcpv6: false, editConfig: configured });
   const res = r.run('dlan-agent.postinst', { DLAN_TEST_LIVE: '1' });
   assert.equal(res.status, 0, res.stderr);
   const inst = instance(r);
   assert.ok(inst, 'an instance was opened');
-  assert.deepEqual(inst.command, [
-    '/usr/bin/dlan-agent', 'run',
-    '--repo', 'https://git.example.net/net/dlan config.git',
-    '--branch', 'main',
-    '--path', 'dlan.yaml',
-    '--router', 'r1',
-    '--interval', '300',
-    '--verify', 'ssh',
-    '--allowed-signer', 'admin@example.net ssh-ed25519 AAAAC3Nz one',
-    '--allowed-signer', 'ops@example.net ssh-ed25519 AAAAC3Nz two',
-    '--confirm-timeout', '60',
-  ]);
+  // `run` reads the settings file itself (agent/cli/commands/run.ts takes no settings flags).
+  assert.deepEqual(inst.command, ['/usr/bin/dlan-agent', 'run']);
   for (const p of ['respawn 3600', 'respawn 5', 'respawn 0', 'stdout 1', 'stderr 1', 'file /etc/config/dlan-agent', 'env DLAN_LOG_LEVEL=info', 'env DLAN_AGENT_RUNTIME=auto']) {
     assert.ok(inst.params.includes(p), `missing procd param "${p}" in ${inst.params.join(' | ')}`);
   }
+});
+
+test("the packaged settings file is what dlan-agent's own settings loader reads, without warnings", async () => {
+  const host = createNodeHost({ log: createNodeLog({ minLevel: 'error' }) });
+  const fresh = install({ dnsmasqHasDhcpv6: false });
+  const unset = await loadSettings(host, fresh.root);
+  assert.equal(unset.ok, false, 'without a repo the settings are incomplete');
+  assert.match(unset.ok ? '' : unset.errors.join('\n'), /repo/);
+
+  const r = install({ dnsmasqHasDhcpv6: false, editConfig: configured });
+  const loaded = await loadSettings(host, r.root);
+  assert.ok(loaded.ok, loaded.ok ? '' : loaded.errors.join('\n'));
+  assert.deepEqual(loaded.warnings, []);
+  assert.equal(loaded.location.format, 'uci');
+  assert.equal(loaded.settings.repo, 'https://git.example.net/net/dlan-config.git');
+  assert.equal(loaded.settings.interval, 300);
+  assert.deepEqual(loaded.settings.allowedSigners, [SIGNER_1, SIGNER_2]);
 });
 
 test('/usr/bin/dlan-agent picks the runtime and passes the arguments through untouched', () => {
