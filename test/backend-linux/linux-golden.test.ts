@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../../agent/config/load-config.ts';
 import { sliceRouter } from '../../agent/slice/slice-router.ts';
+import { resolveServiceUpstreams } from '../../agent/slice/resolve-service-upstreams.ts';
 import { renderLinuxFiles } from '../../agent/backend/linux/render-linux-files.ts';
 import { NGINX_STREAM_MODULE } from '../../agent/backend/linux/linux-paths.ts';
 
@@ -23,7 +24,9 @@ test('the reference example loads', () => {
 for (const router of ['r1', 'r2', 'r3', 'r4', 'r5']) {
   test(`golden linux files of ${router}`, () => {
     assert.ok(loaded.ok);
-    const files = renderLinuxFiles(sliceRouter(loaded.config, router), { root: '/', nginxStreamModule: NGINX_STREAM_MODULE });
+    // As the backend renders it: upstream names resolved (s1 has its static lease 10.2.0.2).
+    const state = resolveServiceUpstreams(sliceRouter(loaded.config, router), { 's1.r1.lan': ['10.2.0.2'] });
+    const files = renderLinuxFiles(state, { root: '/', nginxStreamModule: NGINX_STREAM_MODULE });
     for (const f of files) {
       const golden = join(goldenDir, router, f.path.replace(/^\//, '').replaceAll('/', '__'));
       if (update) {

@@ -163,7 +163,9 @@ test('nginx -t accepts the private main config (stream module, stub_status on th
       const r = sh(['ip', 'netns', 'exec', ns, 'nginx', '-q', '-t', '-c', join(dir, 'nginx.conf')]);
       assert.equal(r.code, 0, `${state.router}: ${r.out}\n${conf}`);
     }
-    assert.match(renderNginxMain(ra(), { streamModule: null, pidFile: '/run/x.pid', errorLog: '/var/log/x' }), /listen 10\.2\.0\.1:1337;/);
+    const status = renderNginxMain(ra(), { streamModule: null, pidFile: '/run/x.pid', errorLog: '/var/log/x' });
+    assert.match(status, /^http \{\n(.*\n)*\t\tlisten [^\n]*1337;\n(.*\n)*\t\t\tstub_status;/m, 'the status server sits in an http block');
+    assert.doesNotMatch(status, /^load_module/m, 'no load_module when the module is built in');
   } finally {
     sh(['ip', 'netns', 'del', ns]);
     rmSync(dir, { recursive: true, force: true });

@@ -4,6 +4,8 @@
 import type { BackendContext, Plan, PlannedChange, ServiceAction } from '../backend.ts';
 import type { DesiredState } from '../../slice/desired-state.ts';
 import { unifiedDiff } from '../common/unified-diff.ts';
+import { resolveNames } from '../common/resolve-names.ts';
+import { resolveServiceUpstreams, upstreamNames } from '../../slice/resolve-service-upstreams.ts';
 import { readRouterKey } from '../common/router-key.ts';
 import { readCurrentNetState } from './current-net-state.ts';
 import { parseLedger, type LinuxLedger, type NetOwnership } from './linux-ledger.ts';
@@ -77,7 +79,10 @@ export async function planLinux(state: DesiredState, ctx: BackendContext, opts: 
   const ledger = parseLedger(await host.files.read(at(LINUX_FILES.ledger)));
 
   const streamModule = (await host.files.stat(NGINX_STREAM_MODULE)) !== null ? NGINX_STREAM_MODULE : null;
-  const files = renderLinuxFiles(state, { root, nginxStreamModule: streamModule });
+  // nginx only gets addresses: upstream names are resolved here, through the router's resolver.
+  const names = upstreamNames(state);
+  const rendered = names.length > 0 ? resolveServiceUpstreams(state, await resolveNames(host, names)) : state;
+  const files = renderLinuxFiles(rendered, { root, nginxStreamModule: streamModule });
   const changes: PlannedChange[] = [];
   const writes: FileWrite[] = [];
   const changedRoles = new Map<FileRole, string[]>();
@@ -101,10 +106,10 @@ export async function planLinux(state: DesiredState, ctx: BackendContext, opts: 
     changes.push({ kind: 'file', target: file.path, op: before === null ? 'add' : 'change', detail: unifiedDiff(before, file.content, file.path) });
     changedRoles.set(file.role, [...(changedRoles.get(file.role) ?? []), file.path]);
   }
-  const rendered = new Set(files.map((f) => f.path));
+  const renderedPaths = new Set(files.map((f) => f.path));
   const deletes: string[] = [];
   for (const path of ledger.files) {
-    if (rendered.has(path)) continue;
+    if (renderedPaths.has(path)) continue;
     const before = await host.files.read(at(path));
     if (before === null) continue;
     deletes.push(path);
