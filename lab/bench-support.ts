@@ -3,12 +3,14 @@
 import { labDown, labUp } from './lab.ts';
 import { alivePid } from './daemons.ts';
 import { preflight } from './preflight.ts';
+import { acquireLabLock, releaseLabLock } from './lab-lock.ts';
 import { ospfNotConverged } from './probes.ts';
 import { ROUTERS } from './topology.ts';
 
 /** Runs `body` on a converged lab; a lab started here is removed afterwards. */
 export async function withLab(body: () => Promise<void>): Promise<void> {
   preflight({ install: false });
+  await acquireLabLock(15 * 60_000, (m) => console.error(`bench: ${m}`));
   const running = ROUTERS.every((r) => alivePid(`holder-${r.name}`) !== null) && ospfNotConverged().length === 0;
   if (!running) {
     console.error('bench: bringing the lab up');
@@ -20,6 +22,7 @@ export async function withLab(body: () => Promise<void>): Promise<void> {
     await body();
   } finally {
     if (!running) await labDown();
+    releaseLabLock();
   }
 }
 

@@ -33,8 +33,7 @@ const checkout = (r: LabRouter) => join(paths.routerDir(r.name), 'repo');
 function routerPublicKey(r: LabRouter, mode: DeployMode): string {
   mkdirSync(join(r.root, 'etc', 'dlan'), { recursive: true });
   if (mode === 'gitops') {
-    writeAgentSettings(r);
-    const out = agent(r, ['init', '--root', r.root, '--router', r.name]);
+    const out = agent(r, ['init', '--repo', GITOPS_REPO_URL, '--router', r.name, '--interval', String(LAB_INTERVAL_S), '--schedule', 'none', '--root', r.root]);
     if (out.code !== 0) throw new Error(`dlan-agent init on ${r.name} failed:\n${out.stderr}`);
     const key = /[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=/.exec(out.stdout)?.[0];
     if (!key) throw new Error(`dlan-agent init on ${r.name} printed no public key:\n${out.stdout}`);
@@ -48,13 +47,12 @@ function routerPublicKey(r: LabRouter, mode: DeployMode): string {
   return must(['wg', 'pubkey'], { input: must(['cat', keyFile(r)]) }).trim();
 }
 
-function writeAgentSettings(r: LabRouter): void {
-  const file = join(r.root, 'etc', 'dlan', 'agent.yaml');
-  writeFileSync(
-    file,
-    [`repo: ${INTERNET.gitUrl}`, 'branch: main', 'path: dlan.yaml', `router: ${r.name}`, `interval: ${LAB_INTERVAL_S}`, ''].join('\n'),
-  );
-}
+/**
+ * The repo URL the agents follow in gitops mode. The agent accepts https, ssh and file URLs only
+ * (no git:// or http://), and the lab has no TLS or ssh server yet: the agents read the bare repo
+ * through the file system; apply mode fetches it over the WAN from the git daemon instead.
+ */
+export const GITOPS_REPO_URL = `file://${paths.bareRepo}`;
 
 /** Fetches the config repo inside the router, over its WAN (through the home NAT for R1–R3). */
 function fetchRepo(r: LabRouter): void {
@@ -76,7 +74,7 @@ export interface RouterDeployResult {
 export function deployRouter(r: LabRouter, mode = deployMode()): RouterDeployResult {
   let out;
   if (mode === 'gitops') {
-    out = agent(r, ['sync', '--root', r.root, '--backend', 'linux']);
+    out = agent(r, ['sync', '--root', r.root, '--reload']);
   } else {
     fetchRepo(r);
     out = agent(r, ['apply', '--backend', 'linux', '--config', checkout(r), '--router', r.name, '--root', r.root, '--reload']);
@@ -91,7 +89,7 @@ export function deployAll(log: (m: string) => void = () => {}): RouterDeployResu
   const keys: Record<string, string> = {};
   for (const r of ROUTERS) keys[r.name] = routerPublicKey(r, mode);
   const commit = createConfigRepo(keys);
-  log(`config repo at ${INTERNET.gitUrl}, commit ${commit.slice(0, 10)}`);
+  log(`config repo at ${mode === 'gitops' ? GITOPS_REPO_URL : INTERNET.gitUrl}, commit ${commit.slice(0, 10)}`);
   const results = ROUTERS.map((r) => {
     const res = deployRouter(r, mode);
     log(`${r.name}: ${mode === 'gitops' ? 'sync' : 'apply'} exit ${res.code}`);
@@ -104,7 +102,7 @@ export function deployAll(log: (m: string) => void = () => {}): RouterDeployResu
 /** gitops mode: one `dlan-agent run` per router, so commits are picked up without the lab. */
 export function startAgents(): void {
   for (const r of ROUTERS) {
-    ensureDaemon(`agent-${r.name}`, inHolder(holderPid(r), agentArgv(['run', '--root', r.root, '--backend', 'linux'])));
+    ensureDaemon(`agent-${r.name}`, inHolder(holderPid(r), agentArgv(['run', '--root', r.root, '--reload'])));
   }
 }
 

@@ -10,6 +10,10 @@ import type { LabRouter } from './topology.ts';
 /** The agent under test: the built bundle (npm run build), or DLAN_AGENT. */
 export const AGENT_BUNDLE = process.env.DLAN_AGENT ?? fileURLToPath(new URL('../dist/dlan-agent.js', import.meta.url));
 
+// The backend starts wireguard-go itself when the kernel has no WireGuard; in the lab through
+// this wrapper (foreground mode, detached), see the script.
+process.env.DLAN_WIREGUARD_GO ??= fileURLToPath(new URL('./scripts/wireguard-go-detached.sh', import.meta.url));
+
 export function holderPid(r: LabRouter): number {
   const pid = alivePid(`holder-${r.name}`);
   if (pid === null) throw new Error(`router ${r.name} has no running holder: is the lab up? (npm run demo)`);

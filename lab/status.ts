@@ -26,7 +26,8 @@ function fallbackStatus(r: LabRouter): string {
 export function routerStatus(r: LabRouter): string {
   if (agentHas('status')) {
     const out = agent(r, ['status', '--root', r.root]);
-    if (out.code === 0) return out.stdout.trimEnd().replace(/^/gm, '  ');
+    // exit 1 = degraded, 2 = failed: the summary says why, show it either way
+    if (out.stdout.trim()) return out.stdout.trimEnd().replace(/^/gm, '  ');
   }
   return fallbackStatus(r);
 }

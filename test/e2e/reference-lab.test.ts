@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { labDown, labUp } from '../../lab/lab.ts';
 import { preflight } from '../../lab/preflight.ts';
+import { acquireLabLock, releaseLabLock } from '../../lab/lab-lock.ts';
 import { alivePid, ensureDaemon } from '../../lab/daemons.ts';
 import { deployMode, LAB_INTERVAL_S } from '../../lab/deploy.ts';
 import {
@@ -28,9 +29,10 @@ function countPackets(filter: string): number {
   return r.stdout.split('\n').filter(Boolean).length;
 }
 
-describe('reference network lab (namespaces, real daemons)', { timeout: 14 * 60_000 }, () => {
+describe('reference network lab (namespaces, real daemons)', { timeout: 26 * 60_000 }, () => {
   before(async () => {
     preflight({ install: false }); // not root, no netns: fail here with the reason
+    await acquireLabLock(12 * 60_000, (m) => console.log(`# lab: ${m}`));
     await labDown();
     const up = await labUp({ install: false, convergeTimeoutMs: 150_000, log: (m) => console.log(`# lab: ${m}`) });
     console.log(`# lab converged in ${(up.convergedMs / 1000).toFixed(1)} s (mode ${deployMode()})`);
@@ -40,7 +42,11 @@ describe('reference network lab (namespaces, real daemons)', { timeout: 14 * 60_
   });
 
   after(async () => {
-    await labDown();
+    try {
+      await labDown();
+    } finally {
+      releaseLabLock();
+    }
   });
 
   test('1. every server pings every other server and every router loopback, IPv4 and IPv6', async () => {
