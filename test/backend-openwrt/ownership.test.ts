@@ -4,9 +4,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeStockRoot, referenceConfig, runAgent, seedKey, stockDir, treeState, uci, useUciDouble } from './support/openwrt-root.ts';
+import { makeStockRoot, referenceConfig, runAgent, seedKey, stockDir, treeState, uci, useUciDoubleDirectly } from './support/openwrt-root.ts';
 
-useUciDouble();
+useUciDoubleDirectly();
 const config = referenceConfig();
 const CONFIGS = ['network', 'firewall', 'dhcp', 'system', 'dropbear'];
 const stock = (pkg: string) => readFileSync(join(stockDir, 'etc', 'config', pkg), 'utf8');

@@ -7,9 +7,9 @@ import type { ApplyResult } from '../../agent/backend/backend.ts';
 import { checkRenderedFiles, FileCheckError } from '../../agent/backend/openwrt/apply/check-files.ts';
 import { planServiceActions } from '../../agent/backend/openwrt/plan/plan-service-actions.ts';
 import { createNodeHost } from '../../agent/host/node-host.ts';
-import { makeStockRoot, referenceConfig, runAgent, seedKey, tempDir, treeState, useUciDouble } from './support/openwrt-root.ts';
+import { makeStockRoot, referenceConfig, runAgent, seedKey, tempDir, treeState, useUciDoubleDirectly } from './support/openwrt-root.ts';
 
-useUciDouble();
+useUciDoubleDirectly();
 const RESULT = (rel: string) => rel.startsWith('etc/dlan/snapshots') || rel.startsWith('etc/dlan/check') || rel.startsWith('tmp/');
 const contents = (m: ReturnType<typeof treeState>) => new Map([...m].map(([k, v]) => [k, v.content]));
 

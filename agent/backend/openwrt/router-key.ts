@@ -3,25 +3,15 @@
 // anyway). The public key is derived in pure TypeScript (X25519, RFC 7748), so checking it against
 // the config needs no external program and runs the same under node and QuickJS.
 import type { Host } from '../../host/host.ts';
+import { decodeBase64 } from '../../validate/base64.ts';
 import type { StatePaths } from './ledger.ts';
 
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 
+/** Standard base64 to bytes (the decoder the config validator uses for SSH keys). */
 export function base64ToBytes(s: string): Uint8Array | null {
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(s) || s.length % 4 !== 0) return null;
-  const clean = s.replace(/=+$/, '');
-  const out: number[] = [];
-  let buf = 0;
-  let bits = 0;
-  for (const ch of clean) {
-    buf = (buf << 6) | B64.indexOf(ch);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push((buf >> bits) & 0xff);
-    }
-  }
-  return Uint8Array.from(out);
+  const bytes = decodeBase64(s);
+  return bytes === null ? null : Uint8Array.from(bytes);
 }
 
 export function bytesToBase64(b: Uint8Array): string {

@@ -62,7 +62,13 @@ export function referenceConfig(edit: (yaml: string) => string = (y) => y): stri
   return dir;
 }
 
-/** Makes the CLI use the uci double (through the logging wrapper); returns the log file. */
+/** Makes the CLI use the uci double directly (one process per uci call). */
+export function useUciDoubleDirectly(): void {
+  if (!existsSync(uciDouble)) throw new Error(`${uciDouble} is missing: run \`npm run build\` first`);
+  process.env.DLAN_UCI = `${process.execPath} ${uciDouble}`;
+}
+
+/** Makes the CLI use the uci double through the logging wrapper (and hooks); returns the log file. */
 export function useUciDouble(logFile = join(tempDir('ucilog'), 'uci.log')): string {
   if (!existsSync(uciDouble)) throw new Error(`${uciDouble} is missing: run \`npm run build\` first`);
   process.env.DLAN_UCI = `${process.execPath} ${wrapper}`;
