@@ -7,6 +7,12 @@ import { NETWORK_TAKEOVER, renderUciNetwork } from './render-uci-network.ts';
 import { renderUciDropbear, renderUciSystem } from './render-uci-system.ts';
 import type { RenderedUci } from './rendered-uci.ts';
 
+/** A config that names the stock bridge (`br-lan`) as one of its devices keeps that bridge. */
+function networkTakeover(state: DesiredState) {
+  const devices = new Set([...state.wan.map((w) => w.device), ...state.lan.map((l) => l.device)]);
+  return NETWORK_TAKEOVER.filter((sel) => sel.type !== 'device' || !devices.has(sel.match?.name ?? ''));
+}
+
 export function renderUci(state: DesiredState, privateKey: string): RenderedUci {
   return {
     sections: {
@@ -16,6 +22,6 @@ export function renderUci(state: DesiredState, privateKey: string): RenderedUci 
       system: renderUciSystem(state),
       dropbear: renderUciDropbear(state),
     },
-    replace: { network: NETWORK_TAKEOVER, firewall: [], dhcp: DHCP_TAKEOVER, system: [], dropbear: [] },
+    replace: { network: networkTakeover(state), firewall: [], dhcp: DHCP_TAKEOVER, system: [], dropbear: [] },
   };
 }
