@@ -14,9 +14,10 @@ import { rollbackCommand } from './commands/rollback.ts';
 import { runCommand } from './commands/run.ts';
 import { statusCommand } from './commands/status.ts';
 import { syncCommand } from './commands/sync.ts';
+import { sealCommand } from './commands/seal.ts';
 import { UsageError } from './parse-args.ts';
 
-export const COMMANDS: Command[] = [validateCommand, renderCommand, planCommand, applyCommand, keygenCommand, uninstallCommand, restoreCommand, initCommand, syncCommand, runCommand, statusCommand, rollbackCommand, graphCommand];
+export const COMMANDS: Command[] = [validateCommand, renderCommand, planCommand, applyCommand, keygenCommand, uninstallCommand, restoreCommand, initCommand, syncCommand, runCommand, statusCommand, rollbackCommand, graphCommand, sealCommand];
 
 function mainUsage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

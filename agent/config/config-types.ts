@@ -22,6 +22,8 @@ export interface RawConfig {
 export interface RawRouter {
   id: number;
   public_key: string;
+  /** age X25519 recipient (`age1…`) that link secrets are sealed to (see agent/secrets/). */
+  age_recipient?: string;
   endpoint?: string;
   wan: WanConfig[];
   lan?: RawLan[];
@@ -64,6 +66,16 @@ export interface RawLinkObject {
   endpoints?: Record<string, string>;
   mtu?: number;
   bfd?: boolean;
+  /** The link's WireGuard preshared key, sealed for its two routers (`dlan-agent seal`). */
+  preshared_key?: SealedSecret;
+}
+
+/** A secret sealed with age for named routers: never plaintext in the repo. */
+export interface SealedSecret {
+  /** Router name → the age recipient the secret was sealed to. */
+  recipients: Record<string, string>;
+  /** ASCII-armored age v1 file. */
+  sealed: string;
 }
 
 export interface RawService {
@@ -130,6 +142,8 @@ export interface Router {
   name: string;
   id: number;
   public_key: string;
+  /** Absent when the config gives none (no secret can be sealed for this router). */
+  age_recipient?: string;
   endpoint: Endpoint | null;
   wan: WanConfig[];
   lan: Lan[];
@@ -159,6 +173,8 @@ export interface Link {
   endpoints: Record<string, Endpoint>;
   mtu: number;
   bfd: boolean;
+  /** Absent when the link has no sealed preshared key. */
+  preshared_key?: SealedSecret;
 }
 
 export interface Service {

@@ -40,6 +40,7 @@ function normalizeRouter(name: string, r: RawRouter, endpoint: (t: string) => En
     name,
     id: r.id,
     public_key: r.public_key,
+    ...(r.age_recipient !== undefined ? { age_recipient: r.age_recipient } : {}),
     endpoint: r.endpoint !== undefined ? endpoint(r.endpoint) : null,
     wan: r.wan.map((w) => ({ ...w, ...(w.mac !== undefined ? { mac: w.mac.toLowerCase() } : {}) })),
     lan: (r.lan ?? []).map(normalizeLan),
@@ -91,6 +92,7 @@ function normalizeLink(
     endpoints,
     mtu: (Array.isArray(l) ? undefined : l.mtu) ?? mtu,
     bfd: (Array.isArray(l) ? undefined : l.bfd) ?? ospf.bfd,
+    ...(!Array.isArray(l) && l.preshared_key ? { preshared_key: { recipients: { ...l.preshared_key.recipients }, sealed: l.preshared_key.sealed } } : {}),
   };
 }
 

@@ -124,6 +124,12 @@ export interface LinkSlice {
   bfd: boolean;
   /** True when this router initiates the WireGuard handshake (it knows the peer's endpoint). */
   dials: boolean;
+  /**
+   * The link's WireGuard preshared key, still sealed (an armored age file, ciphertext only): the
+   * backend opens it at apply time with the router's age identity (agent/secrets/
+   * open-link-secrets.ts). Absent when the link has none. The plaintext never enters this state.
+   */
+  sealedPresharedKey?: string;
 }
 
 export interface OspfIntent {

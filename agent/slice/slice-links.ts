@@ -46,6 +46,7 @@ export function sliceLinks(config: Config, self: Router): { links: LinkSlice[]; 
       mtu: link.mtu,
       bfd: link.bfd,
       dials,
+      ...(link.preshared_key ? { sealedPresharedKey: link.preshared_key.sealed } : {}),
     });
     peers.push({
       router: peer.name,

@@ -13,8 +13,9 @@ import { checkServices } from './rules/check-services.ts';
 import { checkDns } from './rules/check-dns.ts';
 import { checkAdmin } from './rules/check-admin.ts';
 import { checkOspf } from './rules/check-ospf.ts';
+import { checkSealedSecrets } from './rules/check-sealed-secrets.ts';
 
-const RULES = [checkAddressing, checkRouters, checkInterfaces, checkDhcp, checkLeases, checkLinks, checkServices, checkDns, checkAdmin, checkOspf];
+const RULES = [checkAddressing, checkRouters, checkInterfaces, checkDhcp, checkLeases, checkLinks, checkServices, checkDns, checkAdmin, checkOspf, checkSealedSecrets];
 
 export function runSemanticRules(data: unknown, out: Findings): void {
   const mesh = buildMeshView(data);

@@ -135,6 +135,7 @@ const TYPE_WORDS: Record<string, string> = {
 function typeMessage(expected: string, value: unknown, defs: string[]): string {
   const actual = describeValue(value);
   if (defs.includes('linkObject')) return `a link is \`[a, b]\` or a mapping with \`routers: [a, b]\`, not ${actual}`;
+  if (defs.includes('sealedSecret')) return `a shared secret is only accepted sealed (\`recipients\` and \`sealed\`, written by \`dlan-agent seal\`), not ${typeof value === 'string' ? 'a plaintext string' : actual}: a plaintext key in the repo is readable by everyone who can read the repo; remove it, and replace the leaked key`;
   if (defs.includes('dhcp')) return `must be \`false\` (DHCP off) or a mapping of DHCP settings, not ${actual}`;
   const words = expected.split(',').map((t) => TYPE_WORDS[t] ?? t).join(' or ');
   return `must be ${words}, not ${actual}`;

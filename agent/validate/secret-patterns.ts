@@ -8,6 +8,10 @@ const SECRET_WORD = /(private|secret|passw(or)?d|psk|preshared)/i;
 const ASSIGNED = /(private[ _-]?key|secret|passw(or)?d|passphrase|psk|preshared[ _-]?key|api[ _-]?key|token)\s*[:=]\s*(\S+)/i;
 const PEM_PRIVATE = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/;
 const WG_CONF_SECRET = /\b(PrivateKey|PresharedKey)\s*=/;
+/** An age identity (the private half of an `age1…` recipient), in any context. */
+const AGE_IDENTITY = /AGE-SECRET-KEY-1[02-9AC-HJ-NP-Z]{58}/i;
+/** An OpenSSH/PGP private key block, which PEM_PRIVATE does not name. */
+const OTHER_PRIVATE_BLOCK = /-----BEGIN (OPENSSH|PGP) PRIVATE KEY( BLOCK)?-----/;
 
 /** `password: hunter2` but not `private key: stays on the router` (a secret has digits or symbols). */
 function assignedSecret(text: string): boolean {
@@ -34,5 +38,8 @@ export function secretInComment(comment: string): string | null {
 
 /** Why a whole line (value or comment) holds a secret whatever its context (a PEM private key). */
 export function secretInLine(line: string): string | null {
-  return PEM_PRIVATE.test(line) ? 'holds a private key (`-----BEGIN ... PRIVATE KEY-----`)' : null;
+  if (PEM_PRIVATE.test(line) || OTHER_PRIVATE_BLOCK.test(line)) return 'holds a private key (`-----BEGIN ... PRIVATE KEY-----`)';
+  if (AGE_IDENTITY.test(line)) return 'holds an age identity (`AGE-SECRET-KEY-1…`), the private key that opens sealed secrets: it stays on its router';
+  if (WG_CONF_SECRET.test(line)) return 'holds a WireGuard private or preshared key (`PrivateKey =`/`PresharedKey =`)';
+  return null;
 }

@@ -26,6 +26,7 @@ const SHAPES: Record<string, string> = {
   upstream: 'is not a valid upstream: `host:port` with host a DNS name, an IPv4 address or an [IPv6] address',
   leaseTime: 'is not a lease time: seconds, or a number with a unit s, m, h, d or w (e.g. 12h), or `infinite`',
   serviceName: 'is not a valid service name: lower-case letters, digits, `_` and `-`, starting with a letter or digit, at most 32 characters',
+  ageRecipient: 'is not an age recipient: `age1` followed by 58 bech32 characters, as printed by `dlan-agent init` (an `AGE-SECRET-KEY-1…` identity is private and never belongs in the config repo)',
   sshKey: 'is not an SSH public key line: `<type> <base64> [comment]` with type ssh-ed25519, ssh-rsa, ecdsa-sha2-nistp256/384/521, sk-ssh-ed25519@openssh.com or sk-ecdsa-sha2-nistp256@openssh.com; the comment may not hold quotes, `;`, `\\`, braces or control characters',
 };
 

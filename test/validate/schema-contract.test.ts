@@ -61,7 +61,7 @@ test('schema: every string shape has a plain-words message, and no shape admits 
 
 test('schema: a routers/<name>.yaml body is $defs/router', () => {
   const defs = schema.$defs as Record<string, Node>;
-  assert.deepEqual(Object.keys(defs.router!.properties as Node).sort(), ['endpoint', 'id', 'lan', 'public_key', 'wan']);
+  assert.deepEqual(Object.keys(defs.router!.properties as Node).sort(), ['age_recipient', 'endpoint', 'id', 'lan', 'public_key', 'wan']);
   assert.deepEqual(((schema.properties as Node).routers as Node).additionalProperties, { $ref: '#/$defs/router' });
 });
 
