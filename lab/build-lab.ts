@@ -186,7 +186,7 @@ function serverSetup(s: LabServer): void {
     'dhclient', '-6', '-d', '-cf', join(dir, 'dhclient6.conf'), '-lf', join(dir, 'dhclient6.leases'),
     '-pf', join(dir, 'dhclient6.pid'), '-sf', join(SCRIPTS, 'dhclient6-event.sh'), 'eth0',
   ]));
-  ensureDaemon(`echo-${s.name}`, inNs(s.ns, [process.execPath, join(SCRIPTS, 'echo-server.mjs'), s.name, String(ECHO_TCP_PORT), String(ECHO_UDP_PORT)]));
+  ensureDaemon(`echo-${s.name}`, inNs(s.ns, [process.execPath, join(SCRIPTS, 'echo-server.mjs'), s.name, String(ECHO_TCP_PORT), String(ECHO_UDP_PORT), s.staticIpv4 ?? '']));
 }
 
 function gitServer(): void {

@@ -78,8 +78,8 @@ export async function pingMatrix(): Promise<MatrixCell[]> {
 }
 
 export function formatMatrix(cells: MatrixCell[]): string {
-  const cols = [...new Set(cells.map((c) => c.to))];
-  const rows = [...new Set(cells.map((c) => c.from))];
+  const cols = [...SERVERS.map((s) => s.name), ...ROUTERS.map((r) => r.name)];
+  const rows = SERVERS.map((s) => s.name);
   const mark = (from: string, to: string) => {
     if (from === to) return ' -- ';
     const v4 = cells.find((c) => c.from === from && c.to === to && c.family === 'ipv4')?.ok;

@@ -3,11 +3,14 @@
 // protocol v1 header (nginx `proxy_protocol on`), the client address is the header's source,
 // i.e. the real client; otherwise it is the peer of the socket. UDP: answers every datagram
 // with `<name> <peer-address> <payload>`.
-// usage: node echo-server.mjs NAME TCP_PORT UDP_PORT
+// usage: node echo-server.mjs NAME TCP_PORT UDP_PORT [EXTRA_IPV4,...]
+// EXTRA_IPV4: secondary addresses (the lab's static /32s) that get their own UDP socket, so that
+// answers to datagrams sent to them leave from them (a wildcard socket would answer from the
+// interface's primary address, which the client's connected socket drops).
 import net from 'node:net';
 import dgram from 'node:dgram';
 
-const [name, tcpPort, udpPort] = process.argv.slice(2);
+const [name, tcpPort, udpPort, extra] = process.argv.slice(2);
 if (!name || !tcpPort || !udpPort) {
   console.error('usage: echo-server.mjs NAME TCP_PORT UDP_PORT');
   process.exit(2);
@@ -48,8 +51,12 @@ const tcp = net.createServer({ allowHalfOpen: true }, (sock) => {
 });
 tcp.listen({ port: Number(tcpPort), host: '::', ipv6Only: false });
 
-const udp = dgram.createSocket({ type: 'udp6', ipv6Only: false });
-udp.on('message', (msg, rinfo) => {
-  udp.send(`${name} ${plain(rinfo.address)} ${msg.toString('utf8').trim()}\n`, rinfo.port, rinfo.address);
-});
-udp.bind(Number(udpPort), '::');
+function udpEcho(type, address) {
+  const udp = dgram.createSocket({ type, ipv6Only: false, reuseAddr: true });
+  udp.on('message', (msg, rinfo) => {
+    udp.send(`${name} ${plain(rinfo.address)} ${msg.toString('utf8').trim()}\n`, rinfo.port, rinfo.address);
+  });
+  udp.bind(Number(udpPort), address);
+}
+udpEcho('udp6', '::');
+for (const a of (extra ?? '').split(',').filter(Boolean)) udpEcho('udp4', a);
