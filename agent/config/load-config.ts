@@ -49,9 +49,12 @@ export function loadConfig(files: ConfigFile[]): LoadResult {
     const p = merged.locator.locate(f.path, f.atKey);
     return { file: p.file, path: formatPath(f.path), line: p.line, column: p.column, message: f.message };
   };
-  // A value the schema rejected is not reported again by a semantic rule.
-  const fresh = (f: Finding) =>
-    !schema.list.some((s) => (s.malformed ? isPrefix(s.path, f.path) : samePath(s.path, f.path) && !s.atKey));
+  // A value the schema rejected is not reported again by a semantic rule. Keyed by path so that
+  // thousands of findings (a hostile 10 000-router file) are not compared pairwise.
+  const key = (p: Path) => JSON.stringify(p);
+  const malformed = new Set(schema.list.filter((s) => s.malformed).map((s) => key(s.path)));
+  const rejected = new Set(schema.list.filter((s) => !s.malformed && !s.atKey).map((s) => key(s.path)));
+  const fresh = (f: Finding) => !rejected.has(key(f.path)) && !f.path.some((_, i) => malformed.has(key(f.path.slice(0, i)))) && !malformed.has(key(f.path));
   const errors = [
     ...merged.diagnostics,
     ...secrets,
@@ -61,14 +64,6 @@ export function loadConfig(files: ConfigFile[]): LoadResult {
   if (errors.length > 0) return { ok: false, diagnostics: sort(errors) };
   const warnings = sort(semantic.list.filter((f) => f.severity === 'warning').map(toDiagnostic));
   return { ok: true, config: normalizeConfig(merged.data as RawConfig), warnings };
-}
-
-function samePath(a: Path, b: Path): boolean {
-  return a.length === b.length && isPrefix(a, b);
-}
-
-function isPrefix(prefix: Path, path: Path): boolean {
-  return prefix.length <= path.length && prefix.every((s, i) => s === path[i]);
 }
 
 /** By file (in the order given), then line and column; exact repeats dropped. */

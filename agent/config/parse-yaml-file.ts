@@ -109,6 +109,9 @@ function describeYamlError(e: YAMLError, doc: Document.Parsed): string {
     case 'TAB_AS_INDENT':
       return 'YAML syntax error: tabs are not allowed for indentation, use spaces';
     default:
+      // The parser recursed until the engine's stack ran out (hostile nesting such as 2000 `[`):
+      // name the cause instead of the engine's words, which differ between node and QuickJS.
+      if (/call stack|too much recursion|stack overflow/i.test(e.message)) return 'YAML nested too deeply: flatten the structure (dlan.yaml never needs more than a few levels)';
       return `YAML syntax error: ${firstLine(e.message)}`;
   }
 }

@@ -1,11 +1,12 @@
 // WAN and LAN interfaces: addresses well-formed, LAN subnets given as network addresses, IPv6
 // LANs ULA /64s, no device used twice on a router, and no LAN subnet overlapping another LAN
 // (of any router) or a mesh pool. WAN addresses are never advertised: they may overlap anything.
-import { cidrsOverlap, isNetworkOrBroadcast, isUniqueLocal, networkText, parseCidr, parseIp, type Cidr } from '../address-math.ts';
+import { isNetworkOrBroadcast, isUniqueLocal, networkText, parseCidr, parseIp, type Cidr } from '../address-math.ts';
 import { Findings, show } from '../findings.ts';
 import { asArr, asObj, asStr, lansOf, type MeshView } from '../mesh-view.ts';
 import type { Path } from '../../config/source-locator.ts';
 import { formatPath } from '../diagnostic.ts';
+import { firstEarlierOverlap, type Span } from '../first-overlap.ts';
 
 export function checkInterfaces(mesh: MeshView, out: Findings): void {
   for (const r of mesh.routers) {
@@ -61,6 +62,7 @@ function checkLanSubnets(mesh: MeshView, out: Findings): void {
   const seen: Subnet[] = mesh.pools.flatMap((p) =>
     p.cidr ? [{ cidr: p.cidr, path: p.path, label: `the mesh pool \`addressing.${p.key}\` (${p.cidr.text})` }] : [],
   );
+  const pools = seen.length;
   for (const { router, lan, path } of lansOf(mesh)) {
     for (const family of ['ipv4', 'ipv6'] as const) {
       const text = asStr(lan[family]);
@@ -89,9 +91,22 @@ function checkLanSubnets(mesh: MeshView, out: Findings): void {
           continue;
         }
       }
-      const clash = seen.find((s) => cidrsOverlap(s.cidr, c));
-      if (clash) out.error(at, `${c.text} overlaps ${clash.label}: LAN subnets must not overlap each other nor any mesh pool`);
       seen.push({ cidr: c, path: at, label: `\`${formatPath(at)}\` (${c.text}) of router \`${router.name}\`` });
     }
   }
+  // Each LAN against every earlier LAN and pool, without the quadratic pairwise scan. Pools
+  // against pools are checkAddressing's business.
+  const first = firstEarlierOverlap(seen.map((s) => spanOf(s.cidr)));
+  seen.forEach((s, i) => {
+    const clash = i < pools ? null : first[i];
+    if (clash !== null && clash !== undefined) out.error(s.path, `${s.cidr.text} overlaps ${seen[clash]!.label}: LAN subnets must not overlap each other nor any mesh pool`);
+  });
+}
+
+function spanOf(c: Cidr): Span {
+  const bits = c.family === 'ipv4' ? 32 : 128;
+  let lo = 0n;
+  for (const b of parseIp(c.network, c.family)!.toByteArray()) lo = (lo << 8n) | BigInt(b);
+  lo = (lo >> BigInt(bits - c.prefix)) << BigInt(bits - c.prefix);
+  return { family: c.family, lo, hi: lo + (1n << BigInt(bits - c.prefix)) - 1n };
 }
