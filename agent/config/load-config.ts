@@ -8,7 +8,7 @@ import { parseYamlFile, type ConfigFile, type ParsedFile } from './parse-yaml-fi
 import { mergeConfigFiles } from './merge-config-files.ts';
 import { normalizeConfig } from './normalize-config.ts';
 import type { Path } from './source-locator.ts';
-import { formatPath, type Diagnostic } from '../validate/diagnostic.ts';
+import { escapeForTerminal, formatPath, type Diagnostic } from '../validate/diagnostic.ts';
 import { Findings, type Finding } from '../validate/findings.ts';
 import { checkSchema } from '../validate/schema-errors.ts';
 import { runSemanticRules } from '../validate/run-semantic-rules.ts';
@@ -75,5 +75,8 @@ function sortDiagnostics(ds: Diagnostic[], order: Map<string, number>): Diagnost
     seen.add(key);
     return true;
   });
-  return unique.sort((a, b) => (order.get(a.file) ?? 1e9) - (order.get(b.file) ?? 1e9) || a.line - b.line || a.column - b.column);
+  // Messages, paths and file names carry config text: escaped here so that every consumer
+  // (`validate --json`, the GitOps status, logs) gets one-line, terminal-safe text.
+  const clean = unique.map((d) => ({ ...d, file: escapeForTerminal(d.file), path: escapeForTerminal(d.path), message: escapeForTerminal(d.message) }));
+  return clean.sort((a, b) => (order.get(a.file) ?? 1e9) - (order.get(b.file) ?? 1e9) || a.line - b.line || a.column - b.column);
 }

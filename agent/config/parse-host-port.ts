@@ -3,6 +3,9 @@
 // reason, so validation and normalisation share one reading of every string. (The model's
 // agent/model/parse-host-port.ts reads already-validated values; this one explains rejections
 // and is at least as strict, so everything it accepts the model can read.)
+// Reasons quote the offending text through `show`: escaped, so a newline or a terminal escape
+// in the config can never forge a line of validation output.
+import { show } from '../validate/findings.ts';
 import { canonicalIp, parseIp } from '../validate/address-math.ts';
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string };
@@ -55,7 +58,7 @@ export function parseHostPort(text: string, portRequired: boolean): Parsed<HostP
       portText = rest.slice(1);
     }
     const ip = parseIp(hostText, 'ipv6');
-    if (!ip) return { ok: false, reason: `\`${hostText}\` in brackets is not a valid IPv6 address` };
+    if (!ip) return { ok: false, reason: `${show(hostText)} in brackets is not a valid IPv6 address` };
     hostText = canonicalIp(ip);
     if (portText === null && portRequired) return { ok: false, reason: 'needs a `:port`' };
     return withPort({ host: hostText, kind: 'ipv6', port: null }, portText);
@@ -72,18 +75,18 @@ export function parseHostPort(text: string, portRequired: boolean): Parsed<HostP
   if (hostText === '') return { ok: false, reason: 'has no host before `:`' };
   if (/^[0-9.]+$/.test(hostText)) {
     const ip = parseIp(hostText, 'ipv4');
-    if (!ip) return { ok: false, reason: `\`${hostText}\` is not a valid IPv4 address (four numbers 0..255 separated by dots)` };
+    if (!ip) return { ok: false, reason: `${show(hostText)} is not a valid IPv4 address (four numbers 0..255 separated by dots)` };
     return withPort({ host: ip.toString(), kind: 'ipv4', port: null }, portText);
   }
   const problem = hostNameProblem(hostText);
-  if (problem) return { ok: false, reason: `\`${hostText}\`: ${problem}` };
+  if (problem) return { ok: false, reason: `${show(hostText)}: ${problem}` };
   return withPort({ host: hostText, kind: 'name', port: null }, portText);
 }
 
 function withPort(hp: HostPort, portText: string | null): Parsed<HostPort> {
   if (portText === null) return { ok: true, value: hp };
   const port = parsePort(portText);
-  if (port === null) return { ok: false, reason: `port \`${portText}\` must be an integer between 1 and 65535` };
+  if (port === null) return { ok: false, reason: `port ${show(portText)} must be an integer between 1 and 65535` };
   return { ok: true, value: { ...hp, port } };
 }
 
@@ -105,7 +108,7 @@ export function parseUpstream(text: string): Parsed<HostPort & { port: number }>
 export function parseListen(text: string): Parsed<ListenAddress> {
   if (/^[0-9]+$/.test(text)) {
     const port = parsePort(text);
-    if (port === null) return { ok: false, reason: `port \`${text}\` must be an integer between 1 and 65535` };
+    if (port === null) return { ok: false, reason: `port ${show(text)} must be an integer between 1 and 65535` };
     return { ok: true, value: { family: 'ipv4', address: null, port } };
   }
   const r = parseHostPort(text, true);

@@ -23,9 +23,19 @@ export function formatPath(segments: readonly (string | number)[]): string {
   return out;
 }
 
+/**
+ * Control, bidi and invisible format characters as `\uXXXX`. Config text reaches messages (a
+ * path with a hostile key, a file name, a value quoted in a reason): a diagnostic is one line,
+ * and a newline or a terminal escape from the repo must never forge output or hide text.
+ */
+export function escapeForTerminal(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 export function formatDiagnostic(d: Diagnostic): string {
-  const where = d.line > 0 ? `${d.file}:${d.line}:${d.column}` : d.file;
-  return d.path ? `${where}: ${d.path}: ${d.message}` : `${where}: ${d.message}`;
+  const where = d.line > 0 ? `${escapeForTerminal(d.file)}:${d.line}:${d.column}` : escapeForTerminal(d.file);
+  return escapeForTerminal(d.path ? `${where}: ${d.path}: ${d.message}` : `${where}: ${d.message}`);
 }
 
 /** Thrown by the pure core when its input is invalid; carries every diagnostic found. */

@@ -32,6 +32,8 @@ export class Findings {
 /** A value from the config repo as it appears in a message: short, control characters escaped. */
 export function show(value: unknown): string {
   let text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
-  text = text.replace(/[\u0000-\u001f\u007f-\u009f`]/g, (c) => (c === '`' ? "'" : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+  // Bidi and invisible format characters are escaped too: a message must show what the file holds,
+  // not let it reorder or hide text on the admin's terminal ("Trojan Source").
+  text = text.replace(/[\u0000-\u001f\u007f-\u009f`\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g, (c) => (c === '`' ? "'" : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
   return `\`${text.length > 64 ? `${text.slice(0, 61)}...` : text}\``;
 }

@@ -17,7 +17,7 @@ const SHAPES: Record<string, string> = {
   ipv6Address: 'is not an IPv6 address (e.g. 2001:db8::1)',
   ipv4Cidr: 'is not an IPv4 prefix in CIDR form (e.g. 10.2.0.0/24)',
   ipv6Cidr: 'is not an IPv6 prefix in CIDR form (e.g. fd00:0:1::/64)',
-  device: 'is not a valid device name: letters, digits, `_`, `.` and `-`, at most 15 characters (e.g. eth0, br-lan)',
+  device: 'is not a valid device name: letters, digits, `_`, `.` and `-`, starting with a letter or digit, at most 15 characters (e.g. eth0, br-lan)',
   mac: 'is not a MAC address: six pairs of hex digits separated by `:` (e.g. 52:54:00:5a:bf:0b)',
   duid: 'is not a DUID: an even number (4 to 260) of hex digits without separators (e.g. 00010001265c6a195254005abf0b)',
   wireguardKey: 'is not a WireGuard public key: 44 base64 characters ending in `=` (32 bytes), as printed by `dlan-agent init`',
