@@ -18,6 +18,8 @@ export interface DaemonRuntime {
   /** Calls `tick` on a cron schedule (6 fields, with seconds). */
   schedule(cronExpression: string, tick: () => void): ScheduledTick;
   onSignal(signal: AgentSignal, handler: () => void): void;
+  /** A wait that can be cut short (the jitter before a sync; SIGTERM must not wait for it). */
+  delay(ms: number): { done: Promise<void>; cancel(): void };
 }
 
 export interface AgentDeps {

@@ -37,16 +37,18 @@ export function runDaemon(o: DaemonOptions): Promise<number> {
   let task: ScheduledTick | null = null;
   let expression = '';
   let wake: (() => void) | null = null;
+  let inJitter = false;
   let done: (code: number) => void = () => {};
   const finished = new Promise<number>((resolve) => (done = resolve));
 
-  /** Sleeps, but returns early on stop. */
-  const pause = (ms: number) =>
-    new Promise<void>((resolve) => {
-      if (ms <= 0 || stopping) return resolve();
-      wake = resolve;
-      void host.sleep(ms).then(resolve);
-    });
+  /** Sleeps, but returns early on stop or a signal (and leaves no timer behind). */
+  const pause = async (ms: number) => {
+    if (ms <= 0 || stopping) return;
+    const d = runtime.delay(ms);
+    wake = () => d.cancel();
+    await d.done;
+    wake = null;
+  };
 
   const reschedule = async () => {
     const wanted = await o.interval().catch(() => interval);
@@ -67,7 +69,9 @@ export function runDaemon(o: DaemonOptions): Promise<number> {
         log.log('info', `backoff: skipping this run until ${isoTime(notBefore)}`, { failures });
         return;
       }
+      inJitter = true;
       await pause(jitterMs(interval, o.random));
+      inJitter = false;
       if (stopping) return;
     }
     const outcome = await o.sync(why, () => stopping).catch((e: unknown): SyncOutcome => {
@@ -82,8 +86,12 @@ export function runDaemon(o: DaemonOptions): Promise<number> {
   const trigger = (why: 'start' | 'schedule' | 'signal') => {
     if (stopping) return;
     if (running) {
-      // One more after the current one (a signal during a sync is not lost; ticks don't pile up).
-      if (why === 'signal') queued = true;
+      // A signal during the jitter wait ends the wait; during a sync it queues one more after it
+      // (a signal is never lost; scheduled ticks do not pile up).
+      if (why === 'signal') {
+        if (inJitter) wake?.();
+        else queued = true;
+      }
       return;
     }
     running = (async () => {

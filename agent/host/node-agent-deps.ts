@@ -19,6 +19,21 @@ export function createNodeDaemonRuntime(): DaemonRuntime {
     onSignal(signal, handler) {
       process.on(signal, handler);
     },
+    delay(ms) {
+      let timer: NodeJS.Timeout | undefined;
+      let finish: () => void = () => {};
+      const done = new Promise<void>((resolve) => {
+        finish = resolve;
+        timer = setTimeout(resolve, ms);
+      });
+      return {
+        done,
+        cancel() {
+          clearTimeout(timer);
+          finish();
+        },
+      };
+    },
   };
 }
 
