@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { ConfigRepo, importGpgKey, makeGpgSigner, makeSshSigner } from './support/config-repo.ts';
+import { ConfigRepo, importGpgKey, makeGpgSigner, makeSshSigner, stopGpgAgent } from './support/config-repo.ts';
 import { calls, currentFile, fakeBackend } from './support/fake-backend.ts';
 import { Router, soloConfig } from './support/harness.ts';
 
@@ -53,9 +53,11 @@ test('verify ssh: unsigned and unknown-key commits are refused, an allowed key a
   assert.ok(s3.logs.some((l) => l.includes('phase=verify') && l.includes('signer=dlan-signer')));
 });
 
-test('verify gpg: only commits signed by an allowed fingerprint whose key is in the router keyring apply', T, async () => {
+test('verify gpg: only commits signed by an allowed fingerprint whose key is in the router keyring apply', T, async (t) => {
   const admin = makeGpgSigner();
   const other = makeGpgSigner();
+  const homes = [admin.home, other.home];
+  t.after(() => homes.forEach(stopGpgAgent));
   const repo = new ConfigRepo();
   const r = new Router(fakeBackend());
   assert.equal((await r.cli('init', '--repo', repo.url, '--router', 'solo', '--confirm-timeout', '5', '--verify', 'gpg', '--allowed-signer', admin.fingerprint)).code, 0);
@@ -74,6 +76,7 @@ test('verify gpg: only commits signed by an allowed fingerprint whose key is in 
   assert.match(s2.stdout, new RegExp(`not allowed \\(${other.fingerprint}\\)`));
 
   const unknown = makeGpgSigner();
+  homes.push(unknown.home, join(r.root, 'etc/dlan/gnupg'));
   repo.commit('signed by a key the router does not have', { 'dlan.yaml': soloConfig() }, unknown);
   const s3 = await r.cli('sync');
   assert.equal(s3.code, 1);

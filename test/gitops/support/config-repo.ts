@@ -42,6 +42,15 @@ export function makeGpgSigner(): GpgSigner {
   return { kind: 'gpg', home, fingerprint };
 }
 
+/** Stops the gpg-agent a keyring started (signing starts one per GNUPGHOME). */
+export function stopGpgAgent(home: string): void {
+  try {
+    execFileSync('gpgconf', ['--homedir', home, '--kill', 'gpg-agent'], { stdio: 'ignore' });
+  } catch {
+    // none running
+  }
+}
+
 /** Exports the gpg public key into another keyring (the router's /etc/dlan/gnupg). */
 export function importGpgKey(signer: GpgSigner, intoHome: string): void {
   mkdirSync(intoHome, { recursive: true, mode: 0o700 });
