@@ -59,7 +59,12 @@ export async function readRawSettings(host: Host, loc: SettingsLocation): Promis
   return raw;
 }
 
-export async function writeRawSettings(host: Host, loc: SettingsLocation, raw: RawSettings): Promise<void> {
+/**
+ * Writes the agent settings. On OpenWrt `serviceMode` also goes to the package's `service`
+ * section (`option mode`), which /etc/init.d/dlan-agent reads to choose cron or daemon mode, so
+ * `init --schedule` and the init script agree. Other sections are kept (comments are not).
+ */
+export async function writeRawSettings(host: Host, loc: SettingsLocation, raw: RawSettings, serviceMode?: string): Promise<void> {
   const ordered: RawSettings = {};
   for (const [k, v] of Object.entries(raw)) ordered[k] = LIST_KEYS.has(k) && !Array.isArray(v) ? [v] : v;
   // Tokens may sit in this file: readable by root only.
@@ -68,6 +73,11 @@ export async function writeRawSettings(host: Host, loc: SettingsLocation, raw: R
   if (loc.format === 'uci') {
     const text = await host.files.read(loc.path);
     const others = text === null ? [] : parseUciFile(text).filter((s) => !(s.type === 'agent'));
+    if (serviceMode !== undefined) {
+      const service = others.find((s) => s.type === 'service');
+      if (service) service.options.mode = serviceMode;
+      else others.push({ type: 'service', name: 'service', options: { mode: serviceMode } });
+    }
     await host.files.write(loc.path, renderUciFile([{ type: 'agent', name: 'main', options: ordered }, ...others]), { mode });
   } else {
     await host.files.write(loc.path, `# dlan-agent settings (see \`dlan-agent init --help\`)\n${stringifyYaml(ordered)}`, { mode });

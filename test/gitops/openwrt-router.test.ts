@@ -31,6 +31,7 @@ test('OpenWrt router: init → sync → no-op → drift corrected and reported',
     const settings = readFileSync(join(r.root, 'etc/config/dlan-agent'), 'utf8');
     assert.match(settings, /^config agent 'main'$/m);
     assert.match(settings, /^\toption router 'solo'$/m);
+    assert.match(settings, /^config service 'service'\n\toption mode 'cron'$/m, 'the package init script sees the same mode');
     assert.match(readFileSync(join(r.root, 'etc/crontabs/root'), 'utf8'), /^\*\/5 \* \* \* \* \/usr\/bin\/dlan-agent sync --jitter/m);
     const pub = /public_key: (\S+)/.exec(init.stdout)![1]!;
 

@@ -100,7 +100,7 @@ ${ROOT_FLAG_HELP}`,
       const s = parsed.settings;
       if (schedule === 'daemon' && cronExpressionFor(s.interval) === null) throw new Error(`interval ${s.interval}s cannot be a cron schedule: use a divisor of 60 s, whole minutes dividing an hour, or hours dividing a day`);
       const key = await ensureRouterKey(host, statePaths(root));
-      await writeRawSettings(host, location, raw);
+      await writeRawSettings(host, location, raw, openwrt ? schedule : undefined);
       const sched = await installSchedule(host, agentPaths(root), openwrt, schedule, s.interval);
       ctx.stderr(`dlan-agent init: ${key.created ? 'created' : 'kept the existing'} WireGuard key ${joinRoot(root, '/etc/dlan/wireguard.key')}\n`);
       ctx.stderr(`dlan-agent init: settings in ${location.path}\n`);
