@@ -31,6 +31,14 @@ const CORE_TAGS = new Set(['str', 'int', 'float', 'bool', 'null', 'map', 'seq'].
 
 export function parseYamlFile(file: ConfigFile): ParsedFile {
   const lines = new LineCounter();
+  const deep = nestingProblem(file.text);
+  if (deep) {
+    // The line counter is filled by the parser; count lines here for the position.
+    const before = file.text.slice(0, deep.offset);
+    const line = before.split('\n').length;
+    const column = deep.offset - before.lastIndexOf('\n');
+    return { path: file.path, doc: null, lines, value: undefined, errors: [{ file: file.path, path: '', line, column, message: deep.message }] };
+  }
   const parsed = parseAllDocuments(file.text, {
     version: '1.2',
     schema: 'core',
@@ -41,7 +49,12 @@ export function parseYamlFile(file: ConfigFile): ParsedFile {
     prettyErrors: true,
     lineCounter: lines,
     logLevel: 'error',
+    // `!!binary`, `!!set`, `!!timestamp`… stay unresolved tags (an error below) instead of being
+    // decoded: decoding `!!binary` needs Buffer/atob, which QuickJS lacks, so node and QuickJS
+    // would refuse the same file with different messages.
+    resolveKnownTags: false,
   });
+
   const docs: Document.Parsed[] = Array.isArray(parsed) ? parsed : [];
   const errors: Diagnostic[] = [];
   const report = (offset: number, message: string) => {
@@ -106,6 +119,11 @@ function describeYamlError(e: YAMLError, doc: Document.Parsed): string {
     }
     case 'NON_STRING_KEY':
       return 'YAML syntax error: a mapping key must be a plain string (not a list, mapping or alias)';
+    case 'TAG_RESOLVE_FAILED': {
+      const tag = /Unresolved tag: (\S+)/.exec(e.message)?.[1];
+      if (tag) return `YAML tag \`${tag.replace('tag:yaml.org,2002:', '!!')}\` is not supported: write a plain value`;
+      return `YAML syntax error: ${firstLine(e.message)}`;
+    }
     case 'TAB_AS_INDENT':
       return 'YAML syntax error: tabs are not allowed for indentation, use spaces';
     default:
@@ -135,4 +153,52 @@ function keyAt(doc: Document.Parsed, offset: number): string | null {
     },
   });
   return found !== null && found.length <= 80 && !/[\u0000-\u001f`]/.test(found) ? found : null;
+}
+
+/** Flow nesting (`[`/`{`) and block indentation a config never needs; beyond them the file is refused unparsed. */
+export const MAX_FLOW_DEPTH = 64;
+export const MAX_INDENT = 256;
+
+/**
+ * Where `text` nests deeper than any config needs, read without the parser (which recurses):
+ * unquoted, uncommented `[`/`{` deeper than MAX_FLOW_DEPTH, or a line indented more than
+ * MAX_INDENT spaces. A line starting at column 0 ends any flow collection (YAML requires its
+ * continuation lines to be indented), so a stray bracket in a block scalar cannot add up.
+ */
+export function nestingProblem(text: string): { offset: number; message: string } | null {
+  let depth = 0;
+  let quote: string | null = null;
+  let lineStart = true;
+  let indent = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '\n') {
+      lineStart = true;
+      indent = 0;
+      continue;
+    }
+    if (lineStart) {
+      if (c === ' ') {
+        if (++indent > MAX_INDENT) return { offset: i, message: `YAML nested too deeply: a line indented more than ${MAX_INDENT} spaces (flatten the structure; dlan.yaml never needs more than a few levels)` };
+        continue;
+      }
+      lineStart = false;
+      if (indent === 0 && quote === null && c !== ']' && c !== '}') depth = 0;
+    }
+    if (quote) {
+      if (c === quote) quote = null;
+      else if (c === '\\' && quote === '"') i++;
+      continue;
+    }
+    if (c === '#' && (i === 0 || /\s/.test(text[i - 1]!))) {
+      const nl = text.indexOf('\n', i);
+      i = nl < 0 ? text.length : nl - 1;
+      continue;
+    }
+    if ((c === '"' || c === "'") && (i === 0 || /[\s:[{,]/.test(text[i - 1]!))) quote = c;
+    else if (c === '[' || c === '{') {
+      if (++depth > MAX_FLOW_DEPTH) return { offset: i, message: `YAML nested too deeply: more than ${MAX_FLOW_DEPTH} levels of \`[\`/\`{\` (flatten the structure; dlan.yaml never needs more than a few levels)` };
+    } else if ((c === ']' || c === '}') && depth > 0) depth--;
+  }
+  return null;
 }
