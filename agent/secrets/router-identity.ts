@@ -4,6 +4,7 @@
 import type { Host } from '../host/host.ts';
 import type { RandomBytes } from './age-encrypt.ts';
 import { AgeKeyError, identityFileText, parseIdentityFile, type AgeIdentity } from './age-keys.ts';
+import { randomBytesFrom } from './random-bytes.ts';
 
 export const AGE_IDENTITY_FILE = '/etc/dlan/age.key';
 
@@ -34,4 +35,15 @@ export async function ensureRouterIdentity(host: Host, path: string, random: Ran
   const written = await readRouterIdentity(host, path);
   if (!written) throw new AgeKeyError(`${path} could not be written`);
   return { recipient: written.recipient, created: true };
+}
+
+/**
+ * What `dlan-agent init` calls: creates `<root>/etc/dlan/age.key` unless it exists (randomness
+ * from node's CSPRNG, or `wg genpsk` through the host on QuickJS) and returns the recipient to
+ * print as `age_recipient:` next to `public_key:`.
+ */
+export async function ensureRouterAgeIdentity(host: Host, root: string): Promise<{ recipient: string; created: boolean; path: string }> {
+  const path = ageIdentityPath(root);
+  const r = await ensureRouterIdentity(host, path, randomBytesFrom(host), host.now());
+  return { ...r, path };
 }

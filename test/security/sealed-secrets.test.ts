@@ -15,7 +15,7 @@ import { loadConfigAt } from '../../agent/cli/load-config-at.ts';
 import { sliceRouter } from '../../agent/slice/slice-router.ts';
 import { formatIdentity, parseIdentity, type AgeIdentity } from '../../agent/secrets/age-keys.ts';
 import { LinkSecretError, openLinkSecrets, openRouterLinkSecrets } from '../../agent/secrets/open-link-secrets.ts';
-import { ageIdentityPath, ensureRouterIdentity, readRouterIdentity } from '../../agent/secrets/router-identity.ts';
+import { ageIdentityPath, ensureRouterAgeIdentity, ensureRouterIdentity, readRouterIdentity } from '../../agent/secrets/router-identity.ts';
 import { randomBytesFrom } from '../../agent/secrets/random-bytes.ts';
 import type { Host } from '../../agent/host/host.ts';
 import type { Config } from '../../agent/config/config-types.ts';
@@ -211,6 +211,17 @@ test('randomness: without crypto.getRandomValues (QuickJS) the bytes come from `
   } finally {
     Object.defineProperty(globalThis, 'crypto', saved!);
   }
+});
+
+test('init side: ensureRouterAgeIdentity creates <root>/etc/dlan/age.key once, readable by age tooling', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'dlan-root-'));
+  const first = await ensureRouterAgeIdentity(host, root);
+  assert.equal(first.created, true);
+  assert.equal(first.path, join(root, 'etc', 'dlan', 'age.key'));
+  assert.match(readFileSync(first.path, 'utf8'), new RegExp(`^# created: \\d{4}-\\d\\d-\\d\\dT[\\d:]+Z\\n# public key: ${first.recipient}\\nAGE-SECRET-KEY-1[0-9A-Z]{58}\\n$`));
+  assert.equal(statSync(join(root, 'etc', 'dlan')).mode & 0o777, 0o700);
+  const again = await ensureRouterAgeIdentity(host, root);
+  assert.deepEqual(again, { ...first, created: false });
 });
 
 test('identity file: read refuses garbage and never echoes it', async () => {
