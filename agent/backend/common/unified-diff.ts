@@ -21,10 +21,11 @@ function diffOps(a: string[], b: string[]): Op[] {
       ops.push({ t: ' ', line: a[i]! });
       i++;
       j++;
-    } else if (j < m && (i === n || lcs[i]![j + 1]! >= lcs[i + 1]![j]!)) {
-      ops.push({ t: '+', line: b[j++]! });
-    } else {
+    } else if (i < n && (j === m || lcs[i + 1]![j]! >= lcs[i]![j + 1]!)) {
+      // Removals before additions, as diff(1) prints a replaced line.
       ops.push({ t: '-', line: a[i++]! });
+    } else {
+      ops.push({ t: '+', line: b[j++]! });
     }
   }
   return ops;
