@@ -12,7 +12,11 @@ import { sliceRouter } from '../agent/slice/slice-router.ts';
 
 /** A deterministic mesh of n routers: a ring, plus a chord from every other router, ≈ 1.5 links each → 3 per router. */
 export function generateMesh(n: number): string {
-  const key = (i: number) => Buffer.alloc(32, i % 251).toString('base64');
+  const key = (i: number) => {
+    const b = Buffer.alloc(32, 7);
+    b.writeUInt32BE(i, 0);
+    return b.toString('base64');
+  };
   const lines = [
     'version: 1',
     'addressing:',
