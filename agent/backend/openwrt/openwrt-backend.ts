@@ -4,6 +4,7 @@
 // that difference needs. Every path is below `ctx.root`.
 import type { ApplyResult, Backend, BackendContext, Plan, PlannedChange, ServiceAction } from '../backend.ts';
 import type { Host } from '../../host/host.ts';
+import { openRouterLinkSecrets } from '../../secrets/open-link-secrets.ts';
 import type { DesiredState } from '../../slice/desired-state.ts';
 import { applyUciPlans } from './apply/apply-uci-plans.ts';
 import { checkRenderedFiles } from './apply/check-files.ts';
@@ -97,7 +98,10 @@ async function computePlan(state: DesiredState | null, ctx: BackendContext): Pro
   let files: RenderedFile[] = [];
   if (state) {
     const key = await requireRouterKey(host, paths, state.wireguard.publicKey, state.router);
-    rendered = renderUci(state, key);
+    // A key that cannot be opened (LinkSecretError, AgeKeyError) throws here, before anything is
+    // written: never a link brought up without its preshared key.
+    const psks = await openRouterLinkSecrets(host, paths.root, state);
+    rendered = renderUci(state, key, psks);
     files = renderFiles(state, { streamModuleLoadedElsewhere: await streamModuleLoadedElsewhere(host, paths.root) });
   }
   const uci = createUciRunner(host, { command: uciCommandFromEnv(host), confdir: paths.confdir, savedir: paths.savedir });

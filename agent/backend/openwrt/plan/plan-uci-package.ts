@@ -89,7 +89,10 @@ export function planUciPackage(input: PackagePlanInput): PackagePlan {
     const lines: string[] = [];
     for (const [opt, v] of wanted) {
       const before = getOption(s, opt);
-      if (sim.ensure(s, opt, v)) lines.push(`${opt}: ${show(opt, before)} → ${show(opt, v)}`);
+      if (!sim.ensure(s, opt, v)) continue;
+      // A secret replaced by another secret: say that it changed, never what either value is.
+      const secretChanged = SECRET_OPTIONS.has(opt) && before !== undefined && before !== null && v !== null;
+      lines.push(secretChanged ? `${opt}: (secret changed)` : `${opt}: ${show(opt, before)} → ${show(opt, v)}`);
     }
     return lines;
   };

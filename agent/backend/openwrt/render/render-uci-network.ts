@@ -2,6 +2,7 @@
 // interface with one peer per link, and per link a VXLAN interface over wg0 plus the static
 // interface carrying the link's /30 (netifd names the VXLAN device after its section).
 import type { DesiredState, LinkSlice, WireguardPeer } from '../../../slice/desired-state.ts';
+import type { LinkSecrets } from '../../../secrets/open-link-secrets.ts';
 import type { RenderedSection, SectionSelector } from './rendered-uci.ts';
 
 export function wanInterfaceNames(state: DesiredState): string[] {
@@ -17,13 +18,15 @@ export function vxlanAddressInterface(link: LinkSlice): string {
   return `${link.interface}_addr`;
 }
 
-function peerSection(peer: WireguardPeer, link: LinkSlice, wg: string): RenderedSection {
+function peerSection(peer: WireguardPeer, link: LinkSlice, wg: string, presharedKey: string | null): RenderedSection {
   return {
     name: `dlan_peer_${link.peerId}`,
     type: `wireguard_${wg}`,
     options: [
       ['description', peer.router],
       ['public_key', peer.publicKey],
+      // Opened from the link's sealed secret at apply time; never in a plan or log (SECRET_OPTIONS).
+      ['preshared_key', presharedKey],
       ['allowed_ips', [...peer.allowedIps]],
       // The peers' /32s lie inside wg0's own prefix: netifd needs no extra routes for them.
       ['route_allowed_ips', '0'],
@@ -34,7 +37,8 @@ function peerSection(peer: WireguardPeer, link: LinkSlice, wg: string): Rendered
   };
 }
 
-export function renderUciNetwork(state: DesiredState, privateKey: string): RenderedSection[] {
+/** `psks`: the opened preshared keys of the router's links, by peer router name. */
+export function renderUciNetwork(state: DesiredState, privateKey: string, psks: LinkSecrets = {}): RenderedSection[] {
   const out: RenderedSection[] = [];
   out.push({
     name: 'dlan_lo',
@@ -111,7 +115,7 @@ export function renderUciNetwork(state: DesiredState, privateKey: string): Rende
   });
   for (const link of state.links) {
     const peer = wg.peers.find((p) => p.router === link.peer);
-    if (peer) out.push(peerSection(peer, link, wg.interface));
+    if (peer) out.push(peerSection(peer, link, wg.interface, psks[peer.router] ?? null));
   }
   for (const link of state.links) {
     out.push({

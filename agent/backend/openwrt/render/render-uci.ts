@@ -1,5 +1,7 @@
 // The pure UCI renderer: one router's desired state → the sections of every package dlan-agent
-// manages, one converter per package. No I/O; the private key is passed in by the backend.
+// manages, one converter per package. No I/O; the private key and the opened link
+// preshared keys are passed in by the backend.
+import type { LinkSecrets } from '../../../secrets/open-link-secrets.ts';
 import type { DesiredState } from '../../../slice/desired-state.ts';
 import { DHCP_TAKEOVER, renderUciDhcp } from './render-uci-dhcp.ts';
 import { renderUciFirewall } from './render-uci-firewall.ts';
@@ -13,10 +15,10 @@ function networkTakeover(state: DesiredState) {
   return NETWORK_TAKEOVER.filter((sel) => sel.type !== 'device' || !devices.has(sel.match?.name ?? ''));
 }
 
-export function renderUci(state: DesiredState, privateKey: string): RenderedUci {
+export function renderUci(state: DesiredState, privateKey: string, psks: LinkSecrets = {}): RenderedUci {
   return {
     sections: {
-      network: renderUciNetwork(state, privateKey),
+      network: renderUciNetwork(state, privateKey, psks),
       firewall: renderUciFirewall(state),
       dhcp: renderUciDhcp(state),
       system: renderUciSystem(state),
