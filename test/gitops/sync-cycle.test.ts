@@ -3,10 +3,11 @@
 // path, refused commits, rollback on a lost remote, remote down / DNS / force-push / corrupt
 // state, the lock, reporting.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, renameSync, symlinkSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, statSync, symlinkSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { runSync } from '../../agent/gitops/run-sync.ts';
+import { AGE_IDENTITY_IN_TEXT, parseIdentityFile } from '../../agent/secrets/age-keys.ts';
 import { ConfigRepo } from './support/config-repo.ts';
 import { BREAKING_LAN, callLines, calls, currentFile, fakeBackend } from './support/fake-backend.ts';
 import { ForgeServer } from './support/forge-server.ts';
@@ -28,7 +29,7 @@ async function initRouter(repo: ConfigRepo, extra: string[] = [], backendOpts = 
   return r;
 }
 
-test('init writes settings, key and cron line, prints the public_key snippet; re-running keeps the key', T, async () => {
+test('init writes settings, keys and cron line, prints the public_key/age_recipient snippet; re-running keeps both keys', T, async () => {
   const repo = new ConfigRepo();
   const r = new Router(fakeBackend());
   const first = await r.cli('init', '--repo', repo.url, '--router', 'solo', '--interval', '600');
@@ -37,6 +38,15 @@ test('init writes settings, key and cron line, prints the public_key snippet; re
   assert.match(pub, /^[A-Za-z0-9+/]{43}=$/);
   const key = readFileSync(join(r.root, 'etc/dlan/wireguard.key'), 'utf8');
   assert.ok(!first.stdout.includes(key.trim()) && !first.stderr.includes(key.trim()), 'the private key is never printed');
+  const recipient = /^    age_recipient: (\S+)$/m.exec(first.stdout)?.[1];
+  assert.ok(recipient, `age_recipient in the snippet:\n${first.stdout}`);
+  const ageKeyPath = join(r.root, 'etc/dlan/age.key');
+  const ageKey = readFileSync(ageKeyPath, 'utf8');
+  assert.equal(statSync(ageKeyPath).mode & 0o777, 0o600);
+  assert.equal(parseIdentityFile(ageKey, ageKeyPath).recipient, recipient, 'the printed recipient is the identity\'s');
+  const ageSecret = AGE_IDENTITY_IN_TEXT.exec(ageKey)![0];
+  assert.ok(!first.stdout.includes(ageSecret) && !first.stderr.includes(ageSecret), 'the age identity is never printed');
+  assert.match(first.stderr, /created age identity .*etc\/dlan\/age\.key/);
   const settings = readFileSync(join(r.root, 'etc/dlan/agent.yaml'), 'utf8');
   assert.match(settings, /repo: file:\/\//);
   assert.match(settings, /router: solo/);
@@ -45,6 +55,9 @@ test('init writes settings, key and cron line, prints the public_key snippet; re
   assert.equal(again.code, 0);
   assert.equal(/public_key: (\S+)/.exec(again.stdout)![1], pub, 'same key on a re-run');
   assert.equal(readFileSync(join(r.root, 'etc/dlan/wireguard.key'), 'utf8'), key);
+  assert.equal(/^    age_recipient: (\S+)$/m.exec(again.stdout)?.[1], recipient, 'same age recipient on a re-run');
+  assert.equal(readFileSync(ageKeyPath, 'utf8'), ageKey, 'the age identity is kept');
+  assert.match(again.stderr, /kept the existing age identity/);
   const cron = readFileSync(join(r.root, 'etc/cron.d/dlan-agent'), 'utf8');
   assert.equal(cron.match(/dlan-agent sync/g)!.length, 1, 'the cron line is replaced, not added twice');
   assert.match(cron, /^\*\/15 /m);

@@ -1,5 +1,5 @@
 // `dlan-agent init`: make this router a dlan GitOps router: its WireGuard key (kept if present),
-// the agent settings, the schedule; then print the public_key snippet for the config repo.
+// the agent settings, the schedule; then print the public_key/age_recipient snippet for the config repo.
 import { statePaths } from '../../backend/openwrt/ledger.ts';
 import { ensureRouterKey } from '../../backend/openwrt/router-key.ts';
 import { detectBackend } from '../../backend/select-backend.ts';
@@ -7,6 +7,7 @@ import { agentPaths } from '../../gitops/agent-paths.ts';
 import { installSchedule, type ScheduleMode } from '../../gitops/install-schedule.ts';
 import { ROOT_FLAG_HELP } from '../../gitops/open-env.ts';
 import { cronExpressionFor } from '../../gitops/schedule.ts';
+import { ensureRouterAgeIdentity } from '../../secrets/router-identity.ts';
 import { parseSettings, type RawSettings } from '../../settings/agent-settings.ts';
 import { joinRoot, readRawSettings, writeRawSettings, type SettingsLocation } from '../../settings/settings-file.ts';
 import type { Command } from '../cli-context.ts';
@@ -29,17 +30,19 @@ const FLAG_TO_KEY: Record<string, string> = {
 
 export const initCommand: Command = {
   name: 'init',
-  summary: 'set this router up for GitOps: key, agent settings, schedule; prints the public_key to commit',
+  summary: 'set this router up for GitOps: key, agent settings, schedule; prints the public_key and age_recipient to commit',
   usage: `Usage: dlan-agent init --repo URL --router NAME [--branch B] [--path P] [--interval S]
                       [--verify none|ssh|gpg --allowed-signer KEY...] [--confirm-timeout S]
                       [--report gitea|github|gitlab --report-url URL [--report-repo OWNER/NAME]
                        --report-token-file FILE] [--webhook-url URL [--webhook-token-file FILE]]
                       [--schedule cron|daemon|none] [--root DIR]
 
-Creates the router's WireGuard key (DIR/etc/dlan/wireguard.key, mode 0600) unless it exists,
+Creates the router's WireGuard key (DIR/etc/dlan/wireguard.key, mode 0600) and age identity
+(DIR/etc/dlan/age.key, mode 0600; link preshared keys are sealed to it) unless they exist,
 writes the agent settings (DIR/etc/config/dlan-agent on OpenWrt, DIR/etc/dlan/agent.yaml on
 Debian; flags not given keep their current value), sets up the schedule and prints the
-\`public_key:\` snippet to commit to the config repo. Running it again keeps the key.
+\`public_key:\` and \`age_recipient:\` snippet to commit to the config repo. Running it again
+keeps both keys.
 
   --repo URL              git URL of the config repo (https://, ssh://, user@host:path, file://)
   --router NAME           this router's name in the config
@@ -100,13 +103,16 @@ ${ROOT_FLAG_HELP}`,
       const s = parsed.settings;
       if (schedule === 'daemon' && cronExpressionFor(s.interval) === null) throw new Error(`interval ${s.interval}s cannot be a cron schedule: use a divisor of 60 s, whole minutes dividing an hour, or hours dividing a day`);
       const key = await ensureRouterKey(host, statePaths(root));
+      // The age identity link secrets are sealed to (SECURITY.md, sealed secrets); kept if present.
+      const age = await ensureRouterAgeIdentity(host, root);
       await writeRawSettings(host, location, raw, openwrt ? schedule : undefined);
       const sched = await installSchedule(host, agentPaths(root), openwrt, schedule, s.interval);
       ctx.stderr(`dlan-agent init: ${key.created ? 'created' : 'kept the existing'} WireGuard key ${joinRoot(root, '/etc/dlan/wireguard.key')}\n`);
+      ctx.stderr(`dlan-agent init: ${age.created ? 'created' : 'kept the existing'} age identity ${age.path}\n`);
       ctx.stderr(`dlan-agent init: settings in ${location.path}\n`);
       for (const f of sched.wrote) ctx.stderr(`dlan-agent init: schedule in ${f}\n`);
       if (!sched.ran && sched.commands.length) ctx.stderr(`dlan-agent init: on the router, run: ${sched.commands.map((c) => c.join(' ')).join('; ')}\n`);
-      ctx.stdout(`# Add to the config repo (dlan.yaml, or routers/${s.router}.yaml), commit and push:\nrouters:\n  ${s.router}:\n    public_key: ${key.publicKey}\n`);
+      ctx.stdout(`# Add to the config repo (dlan.yaml, or routers/${s.router}.yaml), commit and push:\nrouters:\n  ${s.router}:\n    public_key: ${key.publicKey}\n    age_recipient: ${age.recipient}\n`);
       return 0;
     } catch (e) {
       ctx.stderr(`dlan-agent init: ${e instanceof Error ? e.message : String(e)}\n`);
