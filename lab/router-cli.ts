@@ -10,9 +10,8 @@ import type { LabRouter } from './topology.ts';
 /** The agent under test: the built bundle (npm run build), or DLAN_AGENT. */
 export const AGENT_BUNDLE = process.env.DLAN_AGENT ?? fileURLToPath(new URL('../dist/dlan-agent.js', import.meta.url));
 
-// The backend starts wireguard-go itself when the kernel has no WireGuard; in the lab through
-// this wrapper (foreground mode, detached), see the script.
-process.env.DLAN_WIREGUARD_GO ??= fileURLToPath(new URL('./scripts/wireguard-go-detached.sh', import.meta.url));
+// The backend starts wireguard-go itself (detached, foreground mode) when the kernel has no
+// WireGuard, as on a real router: the lab passes no wrapper.
 
 export function holderPid(r: LabRouter): number {
   const pid = alivePid(`holder-${r.name}`);

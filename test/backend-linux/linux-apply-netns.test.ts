@@ -14,6 +14,12 @@ import type { BackendContext } from '../../agent/backend/backend.ts';
 import { createLinuxBackend } from '../../agent/backend/linux/linux-backend.ts';
 import { createNodeHost } from '../../agent/host/node-host.ts';
 import type { Host } from '../../agent/host/host.ts';
+import { encryptAgeArmored } from '../../agent/secrets/age-encrypt.ts';
+import { parseRecipient } from '../../agent/secrets/age-keys.ts';
+import { LinkSecretError } from '../../agent/secrets/open-link-secrets.ts';
+import { ensureRouterAgeIdentity } from '../../agent/secrets/router-identity.ts';
+import { randomBytesFrom } from '../../agent/secrets/random-bytes.ts';
+import type { DesiredState } from '../../agent/slice/desired-state.ts';
 import { countingHost, mutatingExecs, namespacedHost, twoRouterState, type TwoRouterKeys } from './linux-test-support.ts';
 
 const tag = `dlt${process.pid % 100000}`;
@@ -203,4 +209,54 @@ test('an address somebody else put on lo survives; uninstall removes what dlan m
   assert.notEqual(inR('ra', ['nft', 'list', 'table', 'inet', 'dlan']).code, 0, 'table inet dlan is gone');
   assert.equal(existsSync(join(roots.ra!, 'etc', 'dnsmasq.d', 'dlan.conf')), false);
   assert.equal(existsSync(join(roots.ra!, 'etc', 'dlan', 'linux-ledger.json')), false);
+});
+
+/** The state with the link's preshared key sealed (`sealed`), as the slice hands it to the backend. */
+function withSealedPsk(state: DesiredState, sealed: string | null): DesiredState {
+  return { ...state, links: state.links.map((l) => (sealed === null ? { ...l, sealedPresharedKey: undefined } : { ...l, sealedPresharedKey: sealed })) };
+}
+const pskColumn = (r: R) => inR(r, ['wg', 'show', 'wg0', 'preshared-keys']).out.trim().split('\t')[1];
+
+test('sealed preshared key: opened with each router\'s age identity, set on both ends through stdin, packets cross; removed again', async () => {
+  // ra was uninstalled by the test above: this also builds wg0 from nothing, with the key.
+  const random = randomBytesFrom(quietHost);
+  const recipients = [];
+  for (const r of routers) recipients.push(parseRecipient((await ensureRouterAgeIdentity(quietHost, roots[r]!)).recipient)!);
+  const psk = must(['wg', 'genpsk']).trim();
+  const sealed = await encryptAgeArmored(Buffer.from(psk, 'base64'), recipients, random);
+
+  for (const r of routers) {
+    const { host, counters } = countingHost(namespacedHost(quietHost, holders[r]!));
+    const plan = await backend.plan(withSealedPsk(twoRouterState(r, keys, { vni: 300 }), sealed), ctx(r, host));
+    const peer = plan.changes.find((c) => c.target === `wireguard wg0 peer ${r === 'ra' ? 'rb' : 'ra'}`);
+    assert.ok(peer, `${r}: the peer changes`);
+    assert.match(peer.detail, /preshared-key \(secret changed\)/);
+    assert.ok(!JSON.stringify(plan).includes(psk), `${r}: the plan never shows the key`);
+    await backend.apply(withSealedPsk(twoRouterState(r, keys, { vni: 300 }), sealed), ctx(r, host));
+    const argvs = counters.execs.map((e) => e.join(' '));
+    assert.ok(argvs.some((a) => a.includes('preshared-key /dev/stdin')), `${r}: set through stdin`);
+    assert.ok(!argvs.some((a) => a.includes(psk)), `${r}: the key is on no command line`);
+  }
+  for (const r of routers) assert.equal(pskColumn(r), psk, `${r}: wg show wg0 preshared-keys`);
+  assert.ok(await pingOk('ra', '10.0.4.10'), 'ra reaches rb with the preshared key on both ends');
+  for (const r of routers) {
+    const plan = await backend.plan(withSealedPsk(twoRouterState(r, keys, { vni: 300 }), sealed), ctx(r));
+    assert.deepEqual(plan.changes, [], `${r}: same key again: no change`);
+  }
+
+  // A new key sealed to rb only: ra cannot open it and refuses before anything is written or run.
+  const other = await encryptAgeArmored(Buffer.from(must(['wg', 'genpsk']).trim(), 'base64'), [recipients[1]!], random);
+  const { host, counters } = countingHost(namespacedHost(quietHost, holders.ra!));
+  await assert.rejects(backend.apply(withSealedPsk(twoRouterState('ra', keys, { vni: 300 }), other), ctx('ra', host)), LinkSecretError);
+  assert.deepEqual(counters.writes, []);
+  assert.deepEqual(mutatingExecs(counters.execs), []);
+  assert.equal(pskColumn('ra'), psk, 'the key in wg0 is unchanged');
+
+  // The sealed key leaves the config: removed on both ends (preshared-key /dev/null).
+  for (const r of routers) {
+    const res = await backend.apply(twoRouterState(r, keys, { vni: 300 }), ctx(r));
+    assert.ok(res.changes.some((c) => /preshared-key removed/.test(c.detail)), `${r}: removal planned`);
+    assert.equal(pskColumn(r), '(none)', `${r}: no preshared key any more`);
+  }
+  assert.ok(await pingOk('ra', '10.0.4.10'), 'and packets still cross');
 });

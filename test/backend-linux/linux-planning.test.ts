@@ -45,6 +45,28 @@ test('a converged namespace needs no step (IPv6 text forms compare canonically)'
   assert.deepEqual(plan.ownership.devices, ['dlan_vx2', 'wg0']);
 });
 
+test('forwarding is switched on and strict rp_filter made loose, each only when different', () => {
+  const cur = { ...convergedRa(), sysctls: { 'net.ipv4.ip_forward': '0', 'net.ipv6.conf.all.forwarding': '1', 'net.ipv4.conf.all.rp_filter': '1' } };
+  const plan = planInterfaces(twoRouterState('ra', KEYS), cur, owned(), key);
+  assert.deepEqual(plan.steps.map((s) => s.commands), [[{ sysctl: 'net.ipv4.ip_forward', value: '1' }], [{ sysctl: 'net.ipv4.conf.all.rp_filter', value: '2' }]]);
+  const done = { ...convergedRa(), sysctls: { 'net.ipv4.ip_forward': '1', 'net.ipv6.conf.all.forwarding': '1', 'net.ipv4.conf.all.rp_filter': '0' } };
+  assert.deepEqual(planInterfaces(twoRouterState('ra', KEYS), done, owned(), key).steps, [], 'rp_filter off (0) or loose (2) is left alone');
+});
+
+test('a preshared key is set on stdin when it differs, shown only as (secret changed), removed with /dev/null', () => {
+  const psk = 'kBvhm2ho1aRE/8wDOfNY4NtHy7gUIV1E+6YbGbRtzv0=';
+  const plan = planInterfaces(twoRouterState('ra', KEYS), convergedRa(), owned(), key, { rb: psk });
+  assert.equal(plan.steps.length, 1);
+  assert.deepEqual(plan.steps[0]!.commands, [{ argv: ['wg', 'set', 'wg0', 'peer', KEYS.rb, 'preshared-key', '/dev/stdin'], input: `${psk}\n` }]);
+  assert.match(plan.steps[0]!.change.detail, /\(secret changed\)/);
+  assert.ok(!JSON.stringify(plan.steps[0]!.change).includes(psk));
+  const withKey = convergedRa();
+  withKey.wireguard!.peers[0]!.presharedKey = psk;
+  assert.deepEqual(planInterfaces(twoRouterState('ra', KEYS), withKey, owned(), key, { rb: psk }).steps, [], 'same key: nothing');
+  const removal = planInterfaces(twoRouterState('ra', KEYS), withKey, owned(), key, {});
+  assert.deepEqual(removal.steps[0]!.commands, [{ argv: ['wg', 'set', 'wg0', 'peer', KEYS.rb, 'preshared-key', '/dev/null'] }]);
+});
+
 test('an address dlan did not add is never claimed nor removed; one it added and no longer wants is removed', () => {
   const cur = convergedRa();
   cur.links.get('lo')!.addresses.push('192.168.77.1/32');

@@ -36,6 +36,8 @@ export interface WireguardPeerNow {
   endpoint: string | null;
   allowedIps: string[];
   keepalive: number;
+  /** Base64 preshared key, null when none. A secret: compared, never logged or printed. */
+  presharedKey: string | null;
 }
 
 export interface WireguardNow {
@@ -50,7 +52,17 @@ export interface CurrentNetState {
   defaultRoutes: CurrentRoute[];
   /** Dump of the WireGuard interface, null when it does not exist or does not answer. */
   wireguard: WireguardNow | null;
+  /** Values of the sysctls dlan reconciles (RECONCILED_SYSCTLS), by dotted name; null when absent. */
+  sysctls?: Record<string, string | null>;
 }
+
+/** Per network namespace: /proc/sys/net/… shows the namespace of the process reading it. */
+export function sysctlPath(name: string): string {
+  return `/proc/sys/${name.replaceAll('.', '/')}`;
+}
+
+/** The sysctls the reconciler reads: forwarding on, and reverse-path filtering (see plan-interfaces). */
+export const RECONCILED_SYSCTLS = ['net.ipv4.ip_forward', 'net.ipv6.conf.all.forwarding', 'net.ipv4.conf.all.rp_filter'] as const;
 
 interface IpLinkJson {
   ifname: string;
@@ -130,6 +142,7 @@ export function parseWireguardDump(dump: string): WireguardNow {
         return canonicalCidr(a!, Number(p));
       }),
       keepalive: f[7] === undefined || f[7] === 'off' ? 0 : Number(f[7]),
+      presharedKey: f[1] && f[1] !== '(none)' ? f[1] : null,
     };
   });
   return { privateKey: head[0] && head[0] !== '(none)' ? head[0] : null, listenPort: Number(head[2] ?? 0), peers };
@@ -160,5 +173,11 @@ export async function readCurrentNetState(host: Host, wgInterface: string): Prom
     const r = await host.exec('wg', ['show', wgInterface, 'dump'], { timeoutMs: 15000 });
     if (r.code === 0) wireguard = parseWireguardDump(r.stdout);
   }
-  return { links, defaultRoutes, wireguard };
+  const sysctls: Record<string, string | null> = {};
+  for (const name of RECONCILED_SYSCTLS) {
+    // Through exec like the `ip` reads: the namespace that matters is the one commands run in.
+    const r = await host.exec('cat', [sysctlPath(name)], { timeoutMs: 5000 });
+    sysctls[name] = r.code === 0 ? r.stdout.trim() : null;
+  }
+  return { links, defaultRoutes, wireguard, sysctls };
 }

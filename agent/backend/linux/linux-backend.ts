@@ -8,6 +8,7 @@ import type { DesiredState } from '../../slice/desired-state.ts';
 import type { Host } from '../../host/host.ts';
 import { readSnapshot, restoreSnapshotFiles, takeSnapshot } from '../common/file-snapshot.ts';
 import { readRouterKey } from '../common/router-key.ts';
+import { openRouterLinkSecrets } from '../../secrets/open-link-secrets.ts';
 import { unifiedDiff } from '../common/unified-diff.ts';
 import { checkLinuxFiles } from './check-linux-files.ts';
 import { readCurrentNetState } from './current-net-state.ts';
@@ -132,7 +133,8 @@ async function restoreLinux(ctx: BackendContext, snapshotId: string | undefined,
   if (opts.manageInterfaces !== false) {
     if (state !== null) {
       const key = await readRouterKey(host, at(root, LINUX_FILES.wireguardKey), state.wireguard.publicKey);
-      const net = planInterfaces(state, await readCurrentNetState(host, state.wireguard.interface), merged, { path: at(root, LINUX_FILES.wireguardKey), privateKey: key });
+      const psks = await openRouterLinkSecrets(host, root, state);
+      const net = planInterfaces(state, await readCurrentNetState(host, state.wireguard.interface), merged, { path: at(root, LINUX_FILES.wireguardKey), privateKey: key }, psks);
       steps = net.steps;
       ownership = net.ownership;
     } else {

@@ -7,12 +7,17 @@ import type { PlannedChange } from '../backend.ts';
 import type { DesiredState, LinkSlice, WireguardPeer } from '../../slice/desired-state.ts';
 import { addressFamily, canonicalAddress } from '../../model/address-arithmetic.ts';
 import { UnsafeValueError, safeHost, safeInt, safeInterface } from '../../render/common/safe-token.ts';
+import type { LinkSecrets } from '../../secrets/open-link-secrets.ts';
 import type { CurrentLink, CurrentNetState, WireguardNow } from './current-net-state.ts';
 import type { NetOwnership, OwnedAddress, OwnedRoute } from './linux-ledger.ts';
 import { safeAddress, safeCidr, safeMac } from './linux-safe-tokens.ts';
 
-/** One command; `createWireguard` means "ip link add type wireguard, else start wireguard-go". */
-export type NetCommand = { argv: string[] } | { createWireguard: string };
+/**
+ * One command; `createWireguard` means "ip link add type wireguard, else start wireguard-go".
+ * `input` goes to the command's stdin (preshared keys: never on a command line, in a file or a log);
+ * `sysctl` writes one value below /proc/sys of the current network namespace.
+ */
+export type NetCommand = { argv: string[]; input?: string } | { createWireguard: string } | { sysctl: string; value: string };
 
 export interface NetStep {
   change: PlannedChange;
@@ -147,7 +152,7 @@ function vxlanCreate(want: LinkSlice, wg: string): NetCommand {
   };
 }
 
-function planPeers(p: Planner, wg: string, now: WireguardNow, peers: WireguardPeer[], endpoints: Record<string, string>): Record<string, string> {
+function planPeers(p: Planner, wg: string, now: WireguardNow, peers: WireguardPeer[], endpoints: Record<string, string>, psks: LinkSecrets): Record<string, string> {
   const nextEndpoints: Record<string, string> = {};
   const current = new Map(now.peers.map((x) => [x.publicKey, x]));
   for (const peer of peers) {
@@ -176,8 +181,23 @@ function planPeers(p: Planner, wg: string, now: WireguardNow, peers: WireguardPe
       args.push('persistent-keepalive', keepalive);
       what.push(`keepalive ${keepalive}`);
     }
+    // The preshared key travels on stdin, in the same `wg set` as the peer (no handshake without it).
+    const psk = psks[peer.router] ?? null;
+    let input: string | undefined;
+    if ((cur?.presharedKey ?? null) !== psk) {
+      if (psk !== null) {
+        if (!WG_KEY.test(psk)) throw new InterfacePlanError(`the opened preshared key of the link to ${peer.router} is not a WireGuard key`);
+        args.push('preshared-key', '/dev/stdin');
+        input = `${psk}\n`;
+        what.push('preshared-key (secret changed)');
+      } else {
+        args.push('preshared-key', '/dev/null');
+        what.push('preshared-key removed');
+      }
+    }
     if (args.length > 0) {
-      p.add('wireguard', `wireguard ${wg} peer ${peer.router}`, cur ? 'change' : 'add', `${key} ${what.join(', ')}`, [{ argv: ['wg', 'set', wg, 'peer', key, ...args] }]);
+      const argv = ['wg', 'set', wg, 'peer', key, ...args];
+      p.add('wireguard', `wireguard ${wg} peer ${peer.router}`, cur ? 'change' : 'add', `${key} ${what.join(', ')}`, [input === undefined ? { argv } : { argv, input }]);
     }
   }
   const wanted = new Set(peers.map((x) => x.publicKey));
@@ -189,8 +209,30 @@ function planPeers(p: Planner, wg: string, now: WireguardNow, peers: WireguardPe
   return nextEndpoints;
 }
 
-export function planInterfaces(state: DesiredState, current: CurrentNetState, before: NetOwnership, key: WireguardKey): NetPlan {
+/**
+ * Sysctls of the namespace: a router forwards (IPv4 and IPv6), and strict reverse-path filtering
+ * (rp_filter 1) is relaxed to loose (2): OSPF's equal-cost paths are asymmetric, so the reply of a
+ * flow may arrive on another tunnel than the route back, which strict mode drops. The effective
+ * value per device is the maximum of `all` and the device's, so `all = 2` makes every device at
+ * most loose and leaves 0 (off) alone. Read first; written only when different.
+ */
+export const WANTED_SYSCTLS: { name: string; value: string; ok: (now: string) => boolean; why: string }[] = [
+  { name: 'net.ipv4.ip_forward', value: '1', ok: (v) => v === '1', why: 'the router forwards IPv4' },
+  { name: 'net.ipv6.conf.all.forwarding', value: '1', ok: (v) => v === '1', why: 'the router forwards IPv6' },
+  { name: 'net.ipv4.conf.all.rp_filter', value: '2', ok: (v) => v !== '1', why: 'loose reverse-path filter: ECMP paths are asymmetric' },
+];
+
+function planSysctls(p: Planner, current: CurrentNetState): void {
+  for (const want of WANTED_SYSCTLS) {
+    const now = current.sysctls?.[want.name] ?? null;
+    if (now === null || want.ok(now)) continue; // absent (e.g. IPv6 off, or a test double): nothing to reconcile
+    p.add('sysctl', want.name, 'change', `${now} → ${want.value} (${want.why})`, [{ sysctl: want.name, value: want.value }]);
+  }
+}
+
+export function planInterfaces(state: DesiredState, current: CurrentNetState, before: NetOwnership, key: WireguardKey, psks: LinkSecrets = {}): NetPlan {
   const p = new Planner(before);
+  planSysctls(p, current);
   const wg = safeInterface(state.wireguard.interface);
   const wanted = new Set(state.links.map((l) => safeInterface(l.interface)));
   const devices = new Set<string>();
@@ -246,7 +288,7 @@ export function planInterfaces(state: DesiredState, current: CurrentNetState, be
       { argv: ['wg', 'set', wg, 'listen-port', safeInt(state.wireguard.listenPort, 1, 65535)] },
     ]);
   }
-  const endpoints = planPeers(p, wg, wgNow!, state.wireguard.peers, before.endpoints);
+  const endpoints = planPeers(p, wg, wgNow!, state.wireguard.peers, before.endpoints, psks);
   p.ownedDeviceAddresses(wgLink, wg, [safeCidr(state.wireguard.addresses.ipv4), safeCidr(state.wireguard.addresses.ipv6)]);
   p.up(wgLink, wg);
 

@@ -7,6 +7,7 @@ import { unifiedDiff } from '../common/unified-diff.ts';
 import { resolveNames } from '../common/resolve-names.ts';
 import { resolveServiceUpstreams, upstreamNames } from '../../slice/resolve-service-upstreams.ts';
 import { readRouterKey } from '../common/router-key.ts';
+import { openRouterLinkSecrets } from '../../secrets/open-link-secrets.ts';
 import { readCurrentNetState } from './current-net-state.ts';
 import { parseLedger, type LinuxLedger, type NetOwnership } from './linux-ledger.ts';
 import { LINUX_FILES, NGINX_STREAM_MODULE, underRoot } from './linux-paths.ts';
@@ -77,6 +78,9 @@ export async function planLinux(state: DesiredState, ctx: BackendContext, opts: 
   const { host, root } = ctx;
   const at = (p: string) => underRoot(root, p);
   const ledger = parseLedger(await host.files.read(at(LINUX_FILES.ledger)));
+  // A sealed preshared key that cannot be opened (LinkSecretError, AgeKeyError) throws here,
+  // before apply writes anything. The keys stay in memory: compared with `wg show dump`, set on stdin.
+  const psks = await openRouterLinkSecrets(host, root, state);
 
   const streamModule = (await host.files.stat(NGINX_STREAM_MODULE)) !== null ? NGINX_STREAM_MODULE : null;
   // nginx only gets addresses: upstream names are resolved here, through the router's resolver.
@@ -93,7 +97,7 @@ export async function planLinux(state: DesiredState, ctx: BackendContext, opts: 
   if (opts.manageInterfaces !== false) {
     const privateKey = await readRouterKey(host, at(LINUX_FILES.wireguardKey), state.wireguard.publicKey);
     const current = await readCurrentNetState(host, state.wireguard.interface);
-    const net = planInterfaces(state, current, ledger, { path: at(LINUX_FILES.wireguardKey), privateKey });
+    const net = planInterfaces(state, current, ledger, { path: at(LINUX_FILES.wireguardKey), privateKey }, psks);
     netSteps = net.steps;
     ownership = net.ownership;
     changes.push(...netSteps.map((s) => s.change));
