@@ -97,9 +97,12 @@ export function parseSettings(raw: RawSettings, hostname: string | null): Settin
   }
   const repo = one(raw, 'repo') ?? '';
   if (repo === '') errors.push('repo: required (git URL of the config repo)');
-  // https, ssh (URL or scp-like user@host:path) or file (URL or absolute path).
-  else if (repo.startsWith('-') || /[\s\0-\x1f]/.test(repo) || !/^(https?:\/\/|ssh:\/\/|file:\/\/|\/|[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:)/.test(repo)) {
-    errors.push('repo: must be an https://, ssh:// (or user@host:path), file:// URL or an absolute path');
+  // https, ssh (URL or scp-like user@host:path), file (URL or absolute path), and the
+  // unauthenticated http:// and git:// (warned: signed commits, `verify`, are then the defence).
+  else if (repo.startsWith('-') || /[\s\0-\x1f]/.test(repo) || !/^(https?:\/\/|git:\/\/|ssh:\/\/|file:\/\/|\/|[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:)/.test(repo)) {
+    errors.push('repo: must be an https://, ssh:// (or user@host:path), git://, http://, file:// URL or an absolute path');
+  } else if (/^(http|git):\/\//.test(repo)) {
+    warnings.push(`repo: ${repo.slice(0, repo.indexOf(':'))}:// is unauthenticated: anyone on the path can change what is fetched; use verify: ssh or gpg (signed commits) or an https/ssh URL`);
   }
   const branch = one(raw, 'branch') || DEFAULTS.branch;
   if (!BRANCH.test(branch)) errors.push(`branch: not a valid branch name: ${JSON.stringify(branch)}`);

@@ -61,6 +61,20 @@ test('settings: defaults, required keys, and clear errors for bad values', () =>
   assert.ok(!parseSettings({ repo: 'https://x/y', router: 'r1', report_token: 'a b' }, null).ok);
 });
 
+test('settings: git:// and http:// repos are accepted with a warning that they are unauthenticated; https is not warned about', () => {
+  for (const repo of ['git://203.0.113.1/dlan.git', 'http://git.example/mesh.git']) {
+    const r = parseSettings({ repo, router: 'r1' }, null);
+    assert.ok(r.ok, repo);
+    assert.equal(r.settings.repo, repo);
+    assert.equal(r.warnings.length, 1, repo);
+    assert.match(r.warnings[0]!, /unauthenticated.*verify: ssh or gpg/);
+  }
+  const https = parseSettings({ repo: 'https://git.example/mesh.git', router: 'r1' }, null);
+  assert.ok(https.ok);
+  assert.deepEqual(https.warnings, []);
+  assert.ok(!parseSettings({ repo: 'ftp://git.example/mesh.git', router: 'r1' }, null).ok, 'other schemes stay refused');
+});
+
 test('allowed signers: a bare key gets a principal, full lines are kept', () => {
   assert.equal(allowedSignersText(['ssh-ed25519 AAAA admin', 'alice namespaces="git" ssh-ed25519 BBBB']), 'dlan-signer namespaces="git" ssh-ed25519 AAAA admin\nalice namespaces="git" ssh-ed25519 BBBB\n');
 });
