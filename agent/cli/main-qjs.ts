@@ -5,6 +5,7 @@
 // registers 'qjs:std' and 'qjs:os'. A static import could name only one, so we try 'std' first and
 // fall back to 'qjs:std'. Both names stay external in the bundle (build/build-qjs.mjs).
 import { installQjsGlobals, type QjsTimers } from '../host/qjs-globals.ts';
+import { createQjsAgentDeps, type QjsDaemonOs } from '../host/qjs-agent-deps.ts';
 import { createQjsHost, createQjsLog, type QjsModules, type QjsOs, type QjsStd } from '../host/qjs-host.ts';
 import { runCli } from './run-cli.ts';
 
@@ -16,7 +17,7 @@ interface QjsEntryStd extends QjsStd {
   out: { puts(s: string): void; flush(): void };
   exit(code: number): void;
 }
-interface QjsEntryOs extends QjsOs, QjsTimers {
+interface QjsEntryOs extends QjsOs, QjsTimers, QjsDaemonOs {
   isatty(fd: number): boolean;
 }
 
@@ -44,14 +45,16 @@ async function main(): Promise<void> {
   const mods: QjsModules = { std, os };
   const logLevel = std.getenv('DLAN_LOG_LEVEL') === 'debug' ? 'debug' : 'info';
   const host = createQjsHost(mods, { log: createQjsLog(mods, { minLevel: logLevel }) });
+  const argv = typeof scriptArgs !== 'undefined' ? scriptArgs : [];
   let code: number;
   try {
-    code = await runCli((typeof scriptArgs !== 'undefined' ? scriptArgs : []).slice(1), {
+    code = await runCli(argv.slice(1), {
       host,
       stdout: (t) => std.out.puts(t),
       stderr: (t) => std.err.puts(t),
       isTTY: os.isatty(1),
       version,
+      agentDeps: () => createQjsAgentDeps(host, os, argv[0] ?? '/usr/lib/dlan-agent/dlan-agent.qjs.js'),
     });
   } catch (e) {
     std.err.puts(`dlan-agent: internal error: ${e instanceof Error ? (e.stack ? `${e.message}\n${e.stack}` : e.message) : String(e)}\n`);

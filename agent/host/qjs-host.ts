@@ -60,6 +60,8 @@ export interface QjsOs {
   remove(path: string): number;
   mkdir(path: string, mode?: number): number;
   stat(path: string): [{ mode: number; size: number; mtime: number } | null, number];
+  /** Like stat, but of a symlink itself (every QuickJS on Linux has it). */
+  lstat?(path: string): [{ mode: number; size: number; mtime: number } | null, number];
   readdir(path: string): [string[] | null, number];
   S_IFMT: number;
   S_IFDIR: number;
@@ -188,10 +190,13 @@ function qjsFiles({ std, os }: QjsModules, runChmod: (mode: number, path: string
       },
       stat: async (path: string) => statSync(path),
       async remove(path: string): Promise<void> {
-        const st = statSync(path);
-        if (st === null) return;
+        // lstat: a symlink is removed itself (as node's fs.rm does), even when it dangles (the
+        // rollback claim is a symlink to a token); stat would follow it and see nothing.
+        const [st, err] = (os.lstat ?? os.stat)(path);
+        if (err === std.Error.ENOENT) return;
+        if (err !== 0 || st === null) throw new QjsFsError('lstat', path, err, std);
         // libc remove() would also delete an empty folder; the node host refuses, so do we.
-        if (st.isDirectory) throw new QjsFsError('remove', path, 21 /* EISDIR */, std);
+        if ((st.mode & os.S_IFMT) === os.S_IFDIR) throw new QjsFsError('remove', path, 21 /* EISDIR */, std);
         const rc = os.remove(path);
         if (rc !== 0 && rc !== -std.Error.ENOENT) throw new QjsFsError('remove', path, -rc, std);
       },

@@ -5,50 +5,22 @@
 // foreign age identity is a clear error and nothing on the router is written.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { encryptAgeArmored } from '../../agent/secrets/age-encrypt.ts';
-import { formatIdentity, identityFileText, parseIdentity, parseRecipient, type AgeIdentity } from '../../agent/secrets/age-keys.ts';
-import { makeStockRoot, referenceConfig, runAgent, seedKey, TEST_KEYS, treeState, uciVerbs, useUciDouble, type AgentRun } from './support/openwrt-root.ts';
+import { makeStockRoot, runAgent, seedKey, TEST_KEYS, treeState, uciVerbs, useUciDouble, type AgentRun } from './support/openwrt-root.ts';
+import { newIdentity, newSecret, sealedReferenceConfig, seedAgeIdentity, type TestIdentity } from './support/sealed-config.ts';
 
 const log = useUciDouble();
-const random = async (n: number) => new Uint8Array(randomBytes(n));
-const newSecret = () => new Uint8Array(randomBytes(32));
 const b64 = (b: Uint8Array) => Buffer.from(b).toString('base64');
 
-const r1Secret = newSecret();
-const r1 = parseIdentity(formatIdentity(r1Secret));
-const r4 = parseIdentity(formatIdentity(newSecret()));
+const r1 = newIdentity();
+const r4 = newIdentity();
+const sealedConfig = (psk: Uint8Array) => sealedReferenceConfig(psk, r1.identity, r4.identity);
 
-/** The reference config with age recipients for r1 and r4 and their link's PSK sealed for both. */
-async function sealedConfig(psk: Uint8Array): Promise<string> {
-  const armored = await encryptAgeArmored(psk, [r1, r4].map((id) => parseRecipient(id.recipient)!), random);
-  const sealed = armored.trimEnd().split('\n').map((l) => `        ${l}`).join('\n');
-  return referenceConfig((yaml) => {
-    let out = yaml;
-    for (const [name, id] of [['r1', r1], ['r4', r4]] as const) {
-      const line = `    public_key: ${TEST_KEYS[name]!.publicKey}\n`;
-      assert.ok(out.includes(line));
-      out = out.replace(line, `${line}    age_recipient: ${id.recipient}\n`);
-    }
-    assert.ok(out.includes('  - [r1, r4]\n'));
-    return out.replace(
-      '  - [r1, r4]\n',
-      `  - routers: [r1, r4]\n    preshared_key:\n      recipients:\n        r1: ${r1.recipient}\n        r4: ${r4.recipient}\n      sealed: |\n${sealed}\n`,
-    );
-  });
-}
-
-function routerRoot(identity: AgeIdentity | null, secret: Uint8Array | null = null, mode = 0o600): string {
+function routerRoot(identity: TestIdentity | null, mode = 0o600): string {
   const root = makeStockRoot();
   seedKey(root, 'r1');
-  if (identity && secret) {
-    mkdirSync(join(root, 'etc', 'dlan'), { recursive: true });
-    const path = join(root, 'etc', 'dlan', 'age.key');
-    writeFileSync(path, identityFileText(secret, '2025-01-01T00:00:00Z'), { mode });
-    chmodSync(path, mode);
-  }
+  if (identity) seedAgeIdentity(root, identity, mode);
   return root;
 }
 
@@ -61,7 +33,7 @@ function assertNoKey(run: AgentRun, key: string, what: string): void {
 test('a sealed PSK is opened with the router identity and committed to its peer section, never printed', async () => {
   const psk = newSecret();
   const config = await sealedConfig(psk);
-  const root = routerRoot(r1, r1Secret);
+  const root = routerRoot(r1);
 
   const plan = await runAgent(['plan', '--config', config, '--router', 'r1', '--root', root]);
   assert.equal(plan.code, 2, plan.stderr); // 2: changes pending
@@ -103,13 +75,10 @@ test('a sealed PSK is opened with the router identity and committed to its peer 
 
 const refusals: { name: string; root: () => string; message: RegExp }[] = [
   { name: 'no age identity', root: () => routerRoot(null), message: /no age identity at .*etc\/dlan\/age\.key.*dlan-agent init/s },
-  { name: 'an identity others can read', root: () => routerRoot(r1, r1Secret, 0o644), message: /readable by other users.*chmod 600/s },
+  { name: 'an identity others can read', root: () => routerRoot(r1, 0o644), message: /readable by other users.*chmod 600/s },
   {
     name: 'an identity the link is not sealed for',
-    root: () => {
-      const s = newSecret();
-      return routerRoot(parseIdentity(formatIdentity(s)), s);
-    },
+    root: () => routerRoot(newIdentity()),
     message: /cannot open the sealed preshared key of a link.*link r1–r4.*Nothing was applied/s,
   },
 ];

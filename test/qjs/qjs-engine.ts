@@ -4,7 +4,7 @@
 // (test/qjs/stand-in/, backed by this file's real file-system and process functions), and an event
 // loop like js_std_loop (pending jobs, then timers, until nothing is left or std.exit was called).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { closeSync, constants as fsc, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmdirSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, constants as fsc, lstatSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmdirSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { constants as osc } from 'node:os';
 import { getQuickJS, type QuickJSContext, type QuickJSHandle } from 'quickjs-emscripten';
 
@@ -41,6 +41,17 @@ const negErrno = (e: unknown): number => {
   const n = (e as NodeJS.ErrnoException).errno;
   return typeof n === 'number' ? (n < 0 ? n : -n) : -osc.errno.EIO;
 };
+
+/** os.stat / os.lstat: [fields, 0] or [null, errno]. */
+function statOf(p: string, how: typeof statSync | typeof lstatSync) {
+  try {
+    const s = how(p);
+    const ms = (t: number) => Math.floor(t);
+    return [{ dev: s.dev, ino: s.ino, mode: s.mode, nlink: s.nlink, uid: s.uid, gid: s.gid, rdev: s.rdev, size: s.size, blocks: s.blocks, atime: ms(s.atimeMs), mtime: ms(s.mtimeMs), ctime: ms(s.ctimeMs) }, 0];
+  } catch (e) {
+    return [null, -negErrno(e)];
+  }
+}
 
 /** The node side of the stand-in: one function per std/os call, returning JSON-able values. */
 function hostOps(env: Record<string, string>, out: { stdout: string; stderr: string; exitCode: number | undefined }) {
@@ -125,15 +136,8 @@ function hostOps(env: Record<string, string>, out: { stdout: string; stderr: str
         return negErrno(e);
       }
     },
-    stat(p: string) {
-      try {
-        const s = statSync(p);
-        const ms = (t: number) => Math.floor(t);
-        return [{ dev: s.dev, ino: s.ino, mode: s.mode, nlink: s.nlink, uid: s.uid, gid: s.gid, rdev: s.rdev, size: s.size, blocks: s.blocks, atime: ms(s.atimeMs), mtime: ms(s.mtimeMs), ctime: ms(s.ctimeMs) }, 0];
-      } catch (e) {
-        return [null, -negErrno(e)];
-      }
-    },
+    stat: (p: string) => statOf(p, statSync),
+    lstat: (p: string) => statOf(p, lstatSync),
     readdir(p: string) {
       try {
         return [['.', '..', ...readdirSync(p)], 0];

@@ -22,6 +22,7 @@ export const rename = (a, b) => call('rename', a, b);
 export const remove = (p) => call('remove', p);
 export const mkdir = (p, mode = 0o777) => call('mkdir', p, mode);
 export const stat = (p) => call('stat', p);
+export const lstat = (p) => call('lstat', p);
 export const readdir = (p) => call('readdir', p);
 export const getpid = () => call('getpid');
 export const isatty = (_fd) => false;
@@ -50,6 +51,20 @@ export function clearTimeout(id) {
   const i = timers.findIndex((t) => t.id === id);
   if (i >= 0) timers.splice(i, 1);
 }
+// os.signal(sig, handler): recorded only; the test driver can raise one with __dlanSignals.raise(n).
+const signalHandlers = new Map();
+export function signal(sig, handler) {
+  if (typeof sig !== 'number' || sig < 0 || sig >= 64) throw new RangeError('invalid signal number');
+  if (handler === null || handler === undefined) signalHandlers.delete(sig);
+  else signalHandlers.set(sig, handler);
+}
+globalThis.__dlanSignals = {
+  raise(sig) {
+    const h = signalHandlers.get(sig);
+    if (h) h();
+    return Boolean(h);
+  },
+};
 export const sleepAsync = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 export const sleep = (ms) => call('sleep', ms);
 export const now = () => call('now');
