@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { statSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { base64ToBytes, bytesToBase64, publicKeyOf, x25519PublicKey } from '../../agent/backend/openwrt/router-key.ts';
+import { base64ToBytes, bytesToBase64, publicKeyOf, x25519PublicKey } from '../../agent/backend/common/router-key.ts';
 import { makeStockRoot, runAgent } from './support/openwrt-root.ts';
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');

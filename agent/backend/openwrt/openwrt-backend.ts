@@ -20,7 +20,7 @@ import type { RenderedFile } from './render/render-files.ts';
 import { NGINX_STREAM_FILE, renderFiles } from './render/render-files.ts';
 import { renderUci } from './render/render-uci.ts';
 import { UCI_PACKAGES } from './render/rendered-uci.ts';
-import { requireRouterKey } from './router-key.ts';
+import { requireRouterKey } from '../common/router-key.ts';
 import { readSnapshot, takeSnapshot } from './snapshot.ts';
 import { parseUci } from './uci/parse-uci.ts';
 import { samePackage } from './uci/uci-model.ts';

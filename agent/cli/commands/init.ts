@@ -1,7 +1,7 @@
 // `dlan-agent init`: make this router a dlan GitOps router: its WireGuard key (kept if present),
 // the agent settings, the schedule; then print the public_key/age_recipient snippet for the config repo.
 import { statePaths } from '../../backend/openwrt/ledger.ts';
-import { ensureRouterKey } from '../../backend/openwrt/router-key.ts';
+import { ensureRouterKey } from '../../backend/common/router-key.ts';
 import { detectBackend } from '../../backend/select-backend.ts';
 import { agentPaths } from '../../gitops/agent-paths.ts';
 import { installSchedule, type ScheduleMode } from '../../gitops/install-schedule.ts';

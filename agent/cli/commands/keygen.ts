@@ -1,7 +1,7 @@
 // `dlan-agent keygen`: creates this router's WireGuard key when absent and prints its public key,
 // the value to put into the config as `routers.<name>.public_key`.
 import { statePaths } from '../../backend/openwrt/ledger.ts';
-import { ensureRouterKey } from '../../backend/openwrt/router-key.ts';
+import { ensureRouterKey } from '../../backend/common/router-key.ts';
 import type { Command } from '../cli-context.ts';
 import { parseArgs, stringFlag } from '../parse-args.ts';
 import { errorMessage } from './plan.ts';
