@@ -48,11 +48,11 @@ function routerPublicKey(r: LabRouter, mode: DeployMode): string {
 }
 
 /**
- * The repo URL the agents follow in gitops mode. The agent accepts https, ssh and file URLs only
- * (no git:// or http://), and the lab has no TLS or ssh server yet: the agents read the bare repo
- * through the file system; apply mode fetches it over the WAN from the git daemon instead.
+ * The repo URL the agents follow in gitops mode: the git daemon on the internet, fetched over each
+ * router's WAN (through the home NAT for R1–R3), as in apply mode. git:// is unauthenticated (the
+ * agent warns); signed commits (`verify`) are the defence on a real mesh.
  */
-export const GITOPS_REPO_URL = `file://${paths.bareRepo}`;
+export const GITOPS_REPO_URL = INTERNET.gitUrl;
 
 /** Fetches the config repo inside the router, over its WAN (through the home NAT for R1–R3). */
 function fetchRepo(r: LabRouter): void {

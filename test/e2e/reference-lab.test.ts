@@ -23,11 +23,12 @@ const CAPTURE = join(LAB_DIR, 'inet0.pcap');
 /** The routers' addresses as seen on the internet: R4, R5 and the home routers' NAT addresses. */
 const ROUTER_PUBLIC = ['203.0.113.4', '203.0.113.5', ...HOMES.map((h) => h.wan)];
 
-function countPackets(filter: string): number {
-  const r = run(inNs(INTERNET.ns, ['tcpdump', '-n', '-r', CAPTURE, filter]), { timeoutMs: 60_000 });
+function capturedPackets(filter: string, file = CAPTURE): string[] {
+  const r = run(inNs(INTERNET.ns, ['tcpdump', '-n', '-r', file, filter]), { timeoutMs: 60_000 });
   assert.equal(r.code, 0, `tcpdump -r failed: ${r.stderr}`);
-  return r.stdout.split('\n').filter(Boolean).length;
+  return r.stdout.split('\n').filter(Boolean);
 }
+const countPackets = (filter: string, file = CAPTURE) => capturedPackets(filter, file).length;
 
 describe('reference network lab (namespaces, real daemons)', { timeout: 26 * 60_000 }, () => {
   before(async () => {
@@ -111,8 +112,41 @@ describe('reference network lab (namespaces, real daemons)', { timeout: 26 * 60_
     const src = ROUTER_PUBLIC.map((a) => `src host ${a}`).join(' or ');
     const dst = ROUTER_PUBLIC.map((a) => `dst host ${a}`).join(' or ');
     const between = `(${src}) and (${dst})`;
-    assert.equal(countPackets(`${between} and not udp port 51820`), 0, 'nothing but WireGuard between routers');
+    const other = capturedPackets(`${between} and not udp port 51820`);
+    assert.deepEqual(other.slice(0, 10), [], `nothing but WireGuard between routers (${other.length} other packets)`);
     assert.equal(countPackets('ip proto 89 or ip6 proto 89 or udp port 4789 or net 10.0.0.0/8 or net 192.168.0.0/16 or ip6 net fd00::/8'), 0, 'no OSPF, VXLAN or inner address in clear');
+  });
+
+  test('8. perimeter: LAN hosts are unreachable from the internet except through exposed services; on the home LAN, s2↔s5 is only WireGuard', async () => {
+    // An internet host that routes the LAN prefixes at R4/R5 (its provider's segment) gets nothing.
+    for (const via of ['203.0.113.4', '203.0.113.5']) {
+      run(inNs(CLIENT.ns, ['ip', 'route', 'replace', '10.2.0.0/16', 'via', via]));
+      try {
+        const ping = run(inNs(CLIENT.ns, ['ping', '-c', '2', '-W', '1', '10.2.1.10']), { timeoutMs: 10_000 });
+        assert.notEqual(ping.code, 0, `10.2.1.10 (s2) answers a ping routed via ${via}`);
+        const tcp = run(inNs(CLIENT.ns, ['ncat', '--recv-only', '-w', '2', '-i', '3', '10.2.0.2', '80']), { timeoutMs: 10_000 });
+        assert.equal(tcp.stdout.trim(), '', `s1's web answered directly via ${via}: ${tcp.stdout}`);
+      } finally {
+        run(inNs(CLIENT.ns, ['ip', 'route', 'del', '10.2.0.0/16']));
+      }
+    }
+    const h2Capture = join(LAB_DIR, 'h2-lan.pcap');
+    const h2 = HOMES.find((h) => h.name === 'h2')!;
+    const pid = ensureDaemon('capture-h2', inNs(h2.ns, ['tcpdump', '-i', 'br0', '-n', '-U', '-s', '200', '-w', h2Capture]));
+    await sleep(1000);
+    const s2 = SERVERS.find((s) => s.name === 's2')!;
+    const ping = run(inNs(s2.ns, ['ping', '-c', '20', '-i', '0.05', '10.2.2.20']), { timeoutMs: 20_000 });
+    const tcp = run(inNs(s2.ns, ['ncat', '--recv-only', '-w', '3', '-i', '5', '10.2.2.20', '80']), { timeoutMs: 10_000 });
+    await sleep(500);
+    process.kill(pid, 'SIGINT');
+    await sleep(1000);
+    assert.equal(ping.code, 0, `s2 pings s5: ${ping.stdout}`);
+    assert.match(tcp.stdout, /^s5 /, 's2 reaches s5\'s web');
+    assert.ok(countPackets('udp port 51820', h2Capture) >= 40, 'the traffic crossed the home LAN as WireGuard');
+    assert.deepEqual(capturedPackets('ip proto 89 or ip6 proto 89 or udp port 4789 or net 10.0.0.0/8 or ip6 net fd00::/8', h2Capture).slice(0, 10), [], 'no OSPF, VXLAN or mesh address in clear on the home LAN');
+    // Besides WireGuard only the routers' own upkeep: DHCP with H2, DNS and the git fetches of the agents.
+    const other = capturedPackets(`ip and not udp port 51820 and not port 67 and not port 68 and not port 53 and not host ${INTERNET.address}`, h2Capture);
+    assert.deepEqual(other.slice(0, 10), [], `only WireGuard between the routers on the home LAN (${other.length} other packets)`);
   });
 
   test('6. the home networks (192.168.1.0/24) never appear in any router\'s dlan routes', () => {
