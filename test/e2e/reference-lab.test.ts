@@ -112,7 +112,7 @@ describe('reference network lab (namespaces, real daemons)', { timeout: 26 * 60_
     const src = ROUTER_PUBLIC.map((a) => `src host ${a}`).join(' or ');
     const dst = ROUTER_PUBLIC.map((a) => `dst host ${a}`).join(' or ');
     const between = `(${src}) and (${dst})`;
-    const other = capturedPackets(`${between} and not udp port 51820`);
+    const other = capturedPackets(`(ip or ip6) and ${between} and not udp port 51820`); // ARP between neighbours is not traffic
     assert.deepEqual(other.slice(0, 10), [], `nothing but WireGuard between routers (${other.length} other packets)`);
     assert.equal(countPackets('ip proto 89 or ip6 proto 89 or udp port 4789 or net 10.0.0.0/8 or net 192.168.0.0/16 or ip6 net fd00::/8'), 0, 'no OSPF, VXLAN or inner address in clear');
   });
