@@ -44,7 +44,8 @@ Debian; flags not given keep their current value), sets up the schedule and prin
 \`public_key:\` and \`age_recipient:\` snippet to commit to the config repo. Running it again
 keeps both keys.
 
-  --repo URL              git URL of the config repo (https://, ssh://, user@host:path, file://)
+  --repo URL              git URL of the config repo (https://, ssh://, user@host:path, file://;
+                          git:// and http:// work but are unauthenticated: use verify)
   --router NAME           this router's name in the config
   --branch B              branch to follow (main)
   --path P                file or folder in the repo (dlan.yaml)
