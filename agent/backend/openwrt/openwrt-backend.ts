@@ -5,6 +5,8 @@
 import type { ApplyResult, Backend, BackendContext, Plan, PlannedChange, ServiceAction } from '../backend.ts';
 import type { Host } from '../../host/host.ts';
 import { openRouterLinkSecrets } from '../../secrets/open-link-secrets.ts';
+import { resolveServiceUpstreams, upstreamNames } from '../../slice/resolve-service-upstreams.ts';
+import { resolveNames } from '../common/resolve-names.ts';
 import type { DesiredState } from '../../slice/desired-state.ts';
 import { applyUciPlans } from './apply/apply-uci-plans.ts';
 import { checkRenderedFiles } from './apply/check-files.ts';
@@ -102,7 +104,10 @@ async function computePlan(state: DesiredState | null, ctx: BackendContext): Pro
     // written: never a link brought up without its preshared key.
     const psks = await openRouterLinkSecrets(host, paths.root, state);
     rendered = renderUci(state, key, psks);
-    files = renderFiles(state, { streamModuleLoadedElsewhere: await streamModuleLoadedElsewhere(host, paths.root) });
+    // nginx gets addresses, never names it would have to resolve at load (see resolve-service-upstreams).
+    const names = upstreamNames(state);
+    const served = names.length > 0 ? resolveServiceUpstreams(state, await resolveNames(host, names)) : state;
+    files = renderFiles(served, { streamModuleLoadedElsewhere: await streamModuleLoadedElsewhere(host, paths.root) });
   }
   const uci = createUciRunner(host, { command: uciCommandFromEnv(host), confdir: paths.confdir, savedir: paths.savedir });
   const ledger: Ledger = { version: 1, router: state?.router ?? null, packages: {}, files: {}, odhcpdDisabled: false };
