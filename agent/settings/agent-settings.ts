@@ -1,7 +1,7 @@
 // The agent's own settings: where the config repo is, which router this is, how often to check,
 // whom to trust, where to report. They live on the router only (never in the config repo), so a
 // commit can neither change what the agent trusts nor where its tokens go.
-// Keys (snake_case in both files) are listed in SETTING_KEYS; see agent/gitops/README-section.md.
+// Keys (snake_case in both files) are listed in SETTING_KEYS; see "Settings" in the top-level README.
 
 export type VerifyMode = 'none' | 'ssh' | 'gpg';
 export type ForgeKind = 'none' | 'gitea' | 'github' | 'gitlab';
