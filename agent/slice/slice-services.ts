@@ -1,7 +1,12 @@
 // Services exposed on one router (nginx stream) and the WAN openings they need.
 import type { Config, Router } from '../config/config-types.ts';
-import { parseHostPort, parseListen } from '../model/parse-host-port.ts';
+import { parseListen, parseUpstream, type Parsed } from '../config/parse-host-port.ts';
 import type { ServiceSlice } from './desired-state.ts';
+
+function valueOf<T>(r: Parsed<T>, text: string): T {
+  if (!r.ok) throw new Error(`unvalidated service value ${JSON.stringify(text)}: ${r.reason}`);
+  return r.value;
+}
 
 export function sliceServices(config: Config, self: Router): ServiceSlice[] {
   return config.services
@@ -9,13 +14,14 @@ export function sliceServices(config: Config, self: Router): ServiceSlice[] {
     .map((s) => ({
       name: s.name,
       protocol: s.protocol,
+      // Validation has accepted every value, so the parsers cannot fail here.
       listen: s.listen.map((raw) => {
-        const l = parseListen(raw)!;
+        const l = valueOf(parseListen(raw), raw);
         return { raw, family: l.family, address: l.address, port: l.port };
       }),
       upstreams: s.upstreams.map((u) => {
-        const hp = parseHostPort(u)!;
-        return { host: hp.host, port: hp.port! };
+        const hp = valueOf(parseUpstream(u), u);
+        return { host: hp.host, port: hp.port };
       }),
       proxyProtocol: s.proxy_protocol,
     }))

@@ -2,7 +2,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { addressAt, hasNthUsable, nthUsable, parsePrefix, prefixContains, prefixesOverlap } from '../../agent/model/address-arithmetic.ts';
 import { pairId, transitFits, transitSubnet } from '../../agent/model/link-numbering.ts';
-import { parseHostPort, parseListen } from '../../agent/model/parse-host-port.ts';
 
 test('N-th usable address of IPv4 and IPv6 pools', () => {
   const v4 = parsePrefix('10.1.1.0/24');
@@ -39,19 +38,4 @@ test('pair ids and transit /30s as the original numbered them', () => {
   assert.deepEqual(transitSubnet(pool, 260), { network: '10.0.4.16', lower: '10.0.4.17', higher: '10.0.4.18' });
   assert.equal(transitFits(pool, pairId(63, 255, 256)), true);
   assert.equal(transitFits(pool, pairId(64, 65, 256)), false, 'a lower id of 64 runs off a /16');
-});
-
-test('host:port, endpoints and nginx listen shapes', () => {
-  assert.deepEqual(parseHostPort('203.0.113.4'), { host: '203.0.113.4', port: null });
-  assert.deepEqual(parseHostPort('vpn.example.net:51821'), { host: 'vpn.example.net', port: 51821 });
-  assert.deepEqual(parseHostPort('[FD00::1]:80'), { host: 'fd00::1', port: 80 });
-  assert.equal(parseHostPort('fd00::1'), null, 'IPv6 literals need brackets');
-  assert.equal(parseHostPort('host:0'), null);
-  assert.equal(parseHostPort('host:65536'), null);
-  assert.equal(parseHostPort('a;b:80'), null);
-  assert.deepEqual(parseListen('80'), { family: 'ipv4', address: null, port: 80 });
-  assert.deepEqual(parseListen('[::]:80'), { family: 'ipv6', address: null, port: 80 });
-  assert.deepEqual(parseListen('0.0.0.0:53'), { family: 'ipv4', address: null, port: 53 });
-  assert.deepEqual(parseListen('192.0.2.1:8080'), { family: 'ipv4', address: '192.0.2.1', port: 8080 });
-  assert.equal(parseListen('example.com:80'), null, 'nginx listen takes addresses, not names here');
 });
