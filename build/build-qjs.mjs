@@ -27,6 +27,33 @@ const noNodeBuiltins = {
   },
 };
 
+/**
+ * Modules the router bundle replaces by stand-ins (build/qjs-stubs): the Linux backend (Debian
+ * routers run the node build) and the admin-side commands (seal, review, graph run on admins'
+ * machines and in CI). Keeps the QuickJS bundle within its budget; the stand-ins say why.
+ */
+export const NODE_ONLY_MODULES = {
+  'agent/backend/linux/linux-backend.ts': 'linux-backend.ts',
+  'agent/cli/commands/seal.ts': 'seal.ts',
+  'agent/cli/commands/review.ts': 'review.ts',
+  'agent/cli/commands/graph.ts': 'graph.ts',
+};
+
+function nodeOnlyStubs(root) {
+  return {
+    name: 'node-only-stubs',
+    setup(b) {
+      b.onResolve({ filter: /(linux-backend|seal|review|graph)\.ts$/ }, (args) => {
+        const full = join(args.resolveDir, args.path);
+        for (const [mod, stub] of Object.entries(NODE_ONLY_MODULES)) {
+          if (full === join(root, mod)) return { path: join(root, 'build', 'qjs-stubs', stub) };
+        }
+        return undefined;
+      });
+    },
+  };
+}
+
 /** Patterns that must not appear in the QuickJS bundle, with the reason. */
 export const FORBIDDEN_IN_QJS_BUNDLE = [
   [/\bnew Function\s*\(/, 'new Function (code generation at run time)'],
@@ -62,7 +89,7 @@ export async function buildQjs(root, version) {
     target: 'es2020',
     minify: true,
     legalComments: 'none',
-    plugins: [noNodeBuiltins],
+    plugins: [nodeOnlyStubs(root), noNodeBuiltins],
     define: { __DLAN_VERSION__: JSON.stringify(version) },
     logLevel: 'warning',
   });

@@ -7,8 +7,8 @@ import { fileURLToPath } from 'node:url';
 
 export const BUDGETS = [
   { file: 'dist/dlan-agent.js', maxBytes: 600 * 1024, what: 'node bundle' },
-  // 448 KB since the GitOps commands (init/sync/run/status/rollback: ~56 KB minified) joined the bundle.
-  { file: 'dist/dlan-agent.qjs.js', maxBytes: 448 * 1024, what: 'QuickJS bundle' },
+  // The Linux backend and the admin-side commands are stand-ins in this bundle (build/qjs-stubs).
+  { file: 'dist/dlan-agent.qjs.js', maxBytes: 400 * 1024, what: 'QuickJS bundle' },
 ];
 
 /** One row per budget: {file, what, bytes, maxBytes, ok}. A missing file is over budget. */

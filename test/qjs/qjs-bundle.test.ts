@@ -145,3 +145,20 @@ test('the bundle finds quickjs-ng module names (qjs:std, qjs:os) when std/os are
   assert.equal(r.exitCode, 0);
   assert.match(r.stdout, /^dlan-agent \d+\.\d+\.\d+/);
 });
+
+test('the router bundle leaves the Linux backend and the admin commands to the node build, and says so', async () => {
+  for (const cmd of ['graph', 'review', 'seal']) {
+    const q = await runQjs([cmd, 'examples/reference']);
+    assert.equal(q.code, 1, cmd);
+    assert.match(q.stderr, new RegExp(`dlan-agent ${cmd}: not in the QuickJS build \\(routers\\); run it with the node build`));
+  }
+  assert.equal(runNode(['graph', 'examples/reference']).code, 0, 'graph works under node');
+  const root = mkdtempSync(join(tmpdir(), 'dlan-qjs-linux-'));
+  try {
+    const q = await runQjs(['plan', '--config', 'examples/reference', '--router', 'r4', '--root', root, '--backend', 'linux']);
+    assert.equal(q.code, 1);
+    assert.match(q.stderr, /the QuickJS build carries only the OpenWrt backend/);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});

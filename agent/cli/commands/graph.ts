@@ -1,3 +1,4 @@
+import { ADMIN_SUMMARIES } from './admin-summaries.ts';
 import { renderMeshGraph, type GraphFormat } from '../../render/graph/render-mesh-graph.ts';
 import { formatDiagnostic } from '../../validate/diagnostic.ts';
 import type { Command } from '../cli-context.ts';
@@ -6,7 +7,7 @@ import { parseArgs, stringFlag, UsageError } from '../parse-args.ts';
 
 export const graphCommand: Command = {
   name: 'graph',
-  summary: 'draw the mesh (routers, links, who dials whom, services) as Mermaid or DOT',
+  summary: ADMIN_SUMMARIES.graph,
   usage: `Usage: dlan-agent graph PATH [--format mermaid|dot]
 
 Draws the mesh of the config at PATH: routers, links labelled with their cost (arrows point

@@ -1,3 +1,4 @@
+import { ADMIN_SUMMARIES } from './admin-summaries.ts';
 import type { ConfigFile } from '../../config/load-config.ts';
 import { loadConfig } from '../../config/load-config.ts';
 import type { Host } from '../../host/host.ts';
@@ -35,7 +36,7 @@ async function readConfigAtRef(host: Host, path: string, ref: string): Promise<C
 
 export const reviewCommand: Command = {
   name: 'review',
-  summary: 'show what a config change does to every router (for pull requests)',
+  summary: ADMIN_SUMMARIES.review,
   usage: `Usage: dlan-agent review PATH --base REF [--json]
 
 Compares the config at PATH (a config-repo folder or file in a git work tree) with the same

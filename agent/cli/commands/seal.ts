@@ -2,6 +2,7 @@
 // every link (or one) whose two routers publish an age_recipient, seals it for exactly those two
 // routers, and writes it into dlan.yaml in place (comments and formatting kept). Runs on the
 // admin's machine, in a checkout of the config repo; the plaintext keys exist only in memory.
+import { ADMIN_SUMMARIES } from './admin-summaries.ts';
 import { loadConfig } from '../../config/load-config.ts';
 import { mergeConfigFiles } from '../../config/merge-config-files.ts';
 import { parseYamlFile, type ConfigFile } from '../../config/parse-yaml-file.ts';
@@ -21,7 +22,7 @@ function sealFixes(d: Diagnostic): boolean {
 
 export const sealCommand: Command = {
   name: 'seal',
-  summary: "create or rotate the links' preshared keys, sealed for their two routers (admin side)",
+  summary: ADMIN_SUMMARIES.seal,
   usage: `Usage: dlan-agent seal PATH [--link A,B] [--rotate] [--dry-run]
 
 For every link whose two routers publish an age_recipient (printed by \`dlan-agent init\`),

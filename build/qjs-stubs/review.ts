@@ -1,0 +1,2 @@
+import { nodeOnlyCommand } from './admin-command.ts';
+export const reviewCommand = nodeOnlyCommand('review');
