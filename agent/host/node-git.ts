@@ -11,8 +11,13 @@ const SSH_COMMAND = 'ssh -o BatchMode=yes -o ConnectTimeout=15 -o ServerAliveInt
 
 function env(extra: Record<string, string> = {}): Record<string, string> {
   const base: Record<string, string> = {};
-  // No inherited GIT_* (a GIT_DIR would redirect every command) and no askpass helpers: nothing may prompt.
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('GIT_') && !k.endsWith('_ASKPASS')) base[k] = v;
+  // No inherited GIT_* (a GIT_DIR would redirect every command), no askpass helpers (nothing may
+  // prompt), no editor or pager variables: simple-git refuses to run with any of them, and npm
+  // exports `npm_config_editor` to every script it runs.
+  for (const [k, v] of Object.entries(process.env)) {
+    if (v === undefined || k.startsWith('GIT_') || k.endsWith('_ASKPASS') || /editor|pager/i.test(k)) continue;
+    base[k] = v;
+  }
   return {
     ...base,
     LC_ALL: 'C',

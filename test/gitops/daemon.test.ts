@@ -112,7 +112,7 @@ test('daemon: cron from the interval, jitter before scheduled runs, backoff afte
   assert.equal(announced.at(-1), null, 'next run cleared on stop');
 });
 
-test('dlan-agent run as a process: syncs at start, SIGUSR1 syncs now, SIGTERM exits 0', { timeout: 90_000 }, async () => {
+test('dlan-agent run as a process: syncs at start, SIGUSR1 syncs now, SIGTERM exits 0', { timeout: 90_000 }, async (t) => {
   const repo = new ConfigRepo();
   repo.commit('first', { 'dlan.yaml': soloConfig() });
   const r = new Router(fakeBackend());
@@ -121,6 +121,11 @@ test('dlan-agent run as a process: syncs at start, SIGUSR1 syncs now, SIGTERM ex
   let stderr = '';
   child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
   const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
+  // A failed assertion must not leave the daemon running: its open pipe would keep the test
+  // process (and CI) waiting forever.
+  t.after(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
   const runFile = join(r.root, 'var/run/dlan/run.json');
   const lastRun = () => (existsSync(runFile) ? JSON.parse(readFileSync(runFile, 'utf8')).lastRun?.at ?? null : null);
   // Start-up jitter is at most 10 % of an hour: too long to wait for, so ask for a sync now.
