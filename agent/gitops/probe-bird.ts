@@ -51,8 +51,17 @@ export function parseBfdSessions(text: string): BfdSession[] {
   );
 }
 
-async function birdc<T>(host: Host, socket: string | null, args: string[], parse: (t: string) => T, timeoutMs: number): Promise<Probe<T>> {
+async function birdc<T>(
+  host: Host,
+  socket: string | null,
+  args: string[],
+  parse: (t: string) => T,
+  timeoutMs: number,
+  /** An answer that means "nothing to show" although birdc exits 1 with it. */
+  empty?: { pattern: RegExp; value: T },
+): Promise<Probe<T>> {
   const r = await host.exec('birdc', [...(socket ? ['-s', socket] : []), ...args], { timeoutMs });
+  if (empty && empty.pattern.test(r.stdout)) return { available: true, value: empty.value };
   // birdc exits 0 even when it cannot connect; it then prints "Unable to connect to server".
   const text = `${r.stdout}\n${r.stderr}`;
   if (r.code !== 0 || /Unable to connect|Connection refused|No such file/i.test(text)) {
@@ -68,6 +77,9 @@ export function probeOspf(host: Host, socket: string | null, timeoutMs: number):
   return birdc(host, socket, ['show', 'ospf', 'neighbors'], parseOspfNeighbors, timeoutMs);
 }
 
+/** No BFD protocol in bird.conf (BFD is off on every link): no sessions, not an unknown. */
+const NO_BFD = /There is no BFD protocol running/;
+
 export function probeBfd(host: Host, socket: string | null, timeoutMs: number): Promise<Probe<BfdSession[]>> {
-  return birdc(host, socket, ['show', 'bfd', 'sessions'], parseBfdSessions, timeoutMs);
+  return birdc(host, socket, ['show', 'bfd', 'sessions'], parseBfdSessions, timeoutMs, { pattern: NO_BFD, value: [] });
 }
