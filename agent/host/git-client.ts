@@ -65,3 +65,31 @@ export interface GitClient {
 export function redactUrl(text: string): string {
   return text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s]+@/gi, '$1***@');
 }
+
+/** git's words for a remote it could not reach (network, DNS, auth, missing repo, deadline). */
+const UNREACHABLE = [
+  /could not resolve host/i,
+  /unable to access/i,
+  /could not read from remote repository/i,
+  /connection (refused|timed out|reset)/i,
+  /does not appear to be a git repository/i,
+  /no route to host/i,
+  /network is unreachable/i,
+  /name or service not known/i,
+  /temporary failure in name resolution/i,
+  /operation timed out/i,
+  /abort/i,
+  /timed out/i,
+  /permission denied/i,
+  /host key verification failed/i,
+  /authentication failed/i,
+  /repository not found/i,
+];
+
+/** Classifies git's error output (URLs redacted, the last three lines kept), for both clients. */
+export function classifyGitError(raw: string, what: string): GitError {
+  const text = redactUrl(raw).trim().split('\n').filter((l) => l.trim() !== '').slice(-3).join('; ');
+  if (/couldn't find remote ref/i.test(raw)) return new GitError(`${what}: branch not found on the remote`, 'missing');
+  if (UNREACHABLE.some((r) => r.test(raw))) return new GitError(`${what}: remote unreachable: ${text}`, 'unreachable');
+  return new GitError(`${what}: ${text}`, 'failed');
+}

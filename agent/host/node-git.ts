@@ -4,7 +4,7 @@
 // symlinks are checked out as plain files, hooks and templates are not used on fetch/checkout.
 import { promises as fs } from 'node:fs';
 import { simpleGit, type SimpleGit } from 'simple-git';
-import { GitError, redactUrl, type GitClient, type GitCommitInfo, type GitTrust, type GitVerifyResult } from './git-client.ts';
+import { classifyGitError, GitError, type GitClient, type GitCommitInfo, type GitTrust, type GitVerifyResult } from './git-client.ts';
 
 // Constant: no value from any config ends up here.
 const SSH_COMMAND = 'ssh -o BatchMode=yes -o ConnectTimeout=15 -o ServerAliveInterval=10 -o ServerAliveCountMax=2';
@@ -39,31 +39,9 @@ function client(baseDir: string | undefined, timeoutMs: number, extraEnv?: Recor
   }).env(env(extraEnv));
 }
 
-const UNREACHABLE = [
-  /could not resolve host/i,
-  /unable to access/i,
-  /could not read from remote repository/i,
-  /connection (refused|timed out|reset)/i,
-  /does not appear to be a git repository/i,
-  /no route to host/i,
-  /network is unreachable/i,
-  /name or service not known/i,
-  /temporary failure in name resolution/i,
-  /operation timed out/i,
-  /abort/i,
-  /timed out/i,
-  /permission denied/i,
-  /host key verification failed/i,
-  /authentication failed/i,
-  /repository not found/i,
-];
 
 function toGitError(e: unknown, what: string): GitError {
-  const raw = e instanceof Error ? e.message : String(e);
-  const text = redactUrl(raw).trim().split('\n').filter((l) => l.trim() !== '').slice(-3).join('; ');
-  if (/couldn't find remote ref/i.test(raw)) return new GitError(`${what}: branch not found on the remote`, 'missing');
-  if (UNREACHABLE.some((r) => r.test(raw))) return new GitError(`${what}: remote unreachable: ${text}`, 'unreachable');
-  return new GitError(`${what}: ${text}`, 'failed');
+  return classifyGitError(e instanceof Error ? e.message : String(e), what);
 }
 
 async function exists(path: string): Promise<boolean> {

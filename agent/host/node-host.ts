@@ -4,6 +4,7 @@ import { promises as fs, constants as fsConstants } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 import { constants as osConstants } from 'node:os';
 import type { ExecOptions, ExecResult, FileStat, Host, HostLog, LogLevel } from './host.ts';
+import { formatLogLine, LOG_LEVELS, syslogPriority } from './log-line.ts';
 
 function exec(program: string, args: readonly string[], opts: ExecOptions = {}): Promise<ExecResult> {
   return new Promise((resolve) => {
@@ -98,23 +99,16 @@ async function mkdirp(path: string, mode?: number): Promise<void> {
   await fs.mkdir(path, { recursive: true, mode });
 }
 
-const LEVELS: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
-
 /** Logs to stderr; with `syslog` also through `logger -t dlan-agent` (logread / journal). */
 export function createNodeLog(opts: { minLevel?: LogLevel; syslog?: boolean } = {}): HostLog {
-  const min = LEVELS[opts.minLevel ?? 'info'];
+  const min = LOG_LEVELS[opts.minLevel ?? 'info'];
   return {
     log(level, message, fields) {
-      if (LEVELS[level] < min) return;
-      const kv = fields
-        ? Object.entries(fields)
-            .map(([k, v]) => ` ${k}=${typeof v === 'string' && /[\s"]/.test(v) ? JSON.stringify(v) : String(v)}`)
-            .join('')
-        : '';
-      const line = `${message}${kv}`;
+      if (LOG_LEVELS[level] < min) return;
+      const line = formatLogLine(message, fields);
       process.stderr.write(`dlan-agent: ${level}: ${line}\n`);
       if (opts.syslog) {
-        const prio = level === 'warn' ? 'warning' : level === 'error' ? 'err' : level;
+        const prio = syslogPriority(level);
         const child = spawn('logger', ['-t', 'dlan-agent', '-p', `daemon.${prio}`, '--', line], { stdio: 'ignore' });
         child.on('error', () => {});
         child.unref();

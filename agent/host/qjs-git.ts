@@ -5,7 +5,7 @@
 // variables of the agent's own environment are blanked rather than removed (a router's procd
 // environment has none).
 import type { Host } from './host.ts';
-import { GitError, redactUrl, type GitClient, type GitCommitInfo, type GitTrust, type GitVerifyResult } from './git-client.ts';
+import { classifyGitError, GitError, type GitClient, type GitCommitInfo, type GitTrust, type GitVerifyResult } from './git-client.ts';
 
 // Constant: no value from any config ends up here.
 const SSH_COMMAND = 'ssh -o BatchMode=yes -o ConnectTimeout=15 -o ServerAliveInterval=10 -o ServerAliveCountMax=2';
@@ -19,30 +19,7 @@ const ENV = {
   SSH_ASKPASS: '',
 };
 
-const UNREACHABLE = [
-  /could not resolve host/i,
-  /unable to access/i,
-  /could not read from remote repository/i,
-  /connection (refused|timed out|reset)/i,
-  /does not appear to be a git repository/i,
-  /no route to host/i,
-  /network is unreachable/i,
-  /name or service not known/i,
-  /temporary failure in name resolution/i,
-  /operation timed out/i,
-  /timed out/i,
-  /permission denied/i,
-  /host key verification failed/i,
-  /authentication failed/i,
-  /repository not found/i,
-];
 
-function toGitError(raw: string, what: string): GitError {
-  const text = redactUrl(raw).trim().split('\n').filter((l) => l.trim() !== '').slice(-3).join('; ');
-  if (/couldn't find remote ref/i.test(raw)) return new GitError(`${what}: branch not found on the remote`, 'missing');
-  if (UNREACHABLE.some((r) => r.test(raw))) return new GitError(`${what}: remote unreachable: ${text}`, 'unreachable');
-  return new GitError(`${what}: ${text}`, 'failed');
-}
 
 export function createExecGit(host: Host): GitClient {
   /** Runs git; resolves with stdout, rejects with a classified GitError. */
@@ -54,7 +31,7 @@ export function createExecGit(host: Host): GitClient {
       timeoutMs: opts.timeoutMs,
     });
     if (r.code === 0) return r.stdout;
-    throw toGitError(r.code === 124 ? `operation timed out after ${opts.timeoutMs} ms\n${r.stderr}` : r.stderr || `git exited ${r.code}`, what);
+    throw classifyGitError(r.code === 124 ? `operation timed out after ${opts.timeoutMs} ms\n${r.stderr}` : r.stderr || `git exited ${r.code}`, what);
   }
 
   const isClone = async (dir: string) => (await host.files.stat(`${dir}/.git`)) !== null;

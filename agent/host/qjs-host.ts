@@ -24,6 +24,7 @@
 //    pipe and needs no read handlers. The child is polled with waitpid(WNOHANG); on timeout it gets
 //    SIGKILL (9 on every Linux architecture; `os` exports no SIGKILL).
 import type { ExecOptions, ExecResult, FileStat, Host, HostLog, LogLevel } from './host.ts';
+import { formatLogLine, LOG_LEVELS, syslogPriority } from './log-line.ts';
 
 /** The part of QuickJS's FILE object this host uses. */
 export interface QjsFile {
@@ -305,25 +306,18 @@ export function createQjsHost(mods: QjsModules, opts: { log?: HostLog } = {}): H
   };
 }
 
-const LEVELS: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
-
 /** Same lines as the node host's log: stderr, and with `syslog` also `logger -t dlan-agent`. */
 export function createQjsLog(mods: QjsModules, opts: { minLevel?: LogLevel; syslog?: boolean } = {}): HostLog {
   const { std, os } = mods;
-  const min = LEVELS[opts.minLevel ?? 'info'];
+  const min = LOG_LEVELS[opts.minLevel ?? 'info'];
   return {
     log(level, message, fields) {
-      if (LEVELS[level] < min) return;
-      const kv = fields
-        ? Object.entries(fields)
-            .map(([k, v]) => ` ${k}=${typeof v === 'string' && /[\s"]/.test(v) ? JSON.stringify(v) : String(v)}`)
-            .join('')
-        : '';
-      const line = `${message}${kv}`;
+      if (LOG_LEVELS[level] < min) return;
+      const line = formatLogLine(message, fields);
       std.err.puts(`dlan-agent: ${level}: ${line}\n`);
       std.err.flush();
       if (opts.syslog && findProgram(mods, 'logger') !== null) {
-        const prio = level === 'warn' ? 'warning' : level === 'error' ? 'err' : level;
+        const prio = syslogPriority(level);
         const devnull = os.open('/dev/null', os.O_WRONLY);
         if (devnull < 0) return;
         try {
