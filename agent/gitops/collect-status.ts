@@ -2,6 +2,8 @@
 // time-bounded probes (wg, birdc, the process table). It never contacts the remote (the remote
 // head shown is the one seen at the last check) and never writes anything. A daemon that is down
 // or slow makes its part `available: false`, never the whole answer.
+import { resolveNames } from '../backend/common/resolve-names.ts';
+import { resolveServiceUpstreams, upstreamNames } from '../slice/resolve-service-upstreams.ts';
 import type { Host } from '../host/host.ts';
 import type { AgentSettings } from '../settings/agent-settings.ts';
 import type { DesiredState } from '../slice/desired-state.ts';
@@ -56,6 +58,8 @@ export interface StatusReport {
   ospf: { available: boolean; reason?: string; neighbors: OspfNeighbor[] };
   bfd: { available: boolean; reason?: string; sessions: BfdSession[] };
   services: Record<string, ServiceState>;
+  /** Upstreams of this router's services that do not resolve now (nginx serves without them). */
+  exposures: { unresolved: { service: string; upstream: string }[] };
 }
 
 async function readAppliedDesired(host: Host, path: string): Promise<DesiredState | null> {
@@ -78,11 +82,13 @@ export async function collectStatus(host: Host, paths: AgentPaths, settings: Age
   const parsed = stateText === null ? null : parseState(stateText);
   const state = parsed;
   const iface = desired?.wireguard.interface ?? 'wg0';
-  const [wg, ospf, bfd, services] = await Promise.all([
+  const names = desired ? upstreamNames(desired) : [];
+  const [wg, ospf, bfd, services, answers] = await Promise.all([
     probeWireguard(host, iface, PROBE_TIMEOUT_MS),
     probeOspf(host, settings?.birdSocket ?? null, PROBE_TIMEOUT_MS),
     probeBfd(host, settings?.birdSocket ?? null, PROBE_TIMEOUT_MS),
     probeServices(host),
+    resolveNames(host, names, { timeoutMs: PROBE_TIMEOUT_MS }),
   ]);
   const nowS = host.now() / 1000;
   const problems: string[] = [];
@@ -133,6 +139,10 @@ export async function collectStatus(host: Host, paths: AgentPaths, settings: Age
     }
   }
   if (bfd.available) for (const s of bfd.value) if (s.state !== 'Up') degrade(`bfd: session ${s.address} on ${s.interface} is ${s.state}`);
+  const unresolved = desired
+    ? resolveServiceUpstreams(desired, answers).services.flatMap((svc) => (svc.unresolvedUpstreams ?? []).map((upstream) => ({ service: svc.name, upstream })))
+    : [];
+  for (const u of unresolved) degrade(`service ${u.service}: upstream ${u.upstream} does not resolve (nginx serves without it)`);
   const wanted: Record<string, boolean> = { dnsmasq: true, bird: desired !== null, nginx: (desired?.services.length ?? 0) > 0 };
   for (const [name, st] of Object.entries(services)) {
     if (st === 'unknown') degrade(`${name}: state unknown`);
@@ -162,6 +172,7 @@ export async function collectStatus(host: Host, paths: AgentPaths, settings: Age
     ospf: { available: ospf.available, ...(ospf.available ? { neighbors: ospf.value } : { reason: ospf.reason, neighbors: [] }) },
     bfd: { available: bfd.available, ...(bfd.available ? { sessions: bfd.value } : { reason: bfd.reason, sessions: [] }) },
     services,
+    exposures: { unresolved },
   };
 }
 

@@ -27,7 +27,8 @@ test('status: bird up, bird down, wg absent; JSON shape; exit codes', { timeout:
     assert.equal((await r.cli('sync')).code, 0);
     const up = await r.cli('status', '--json');
     const doc = JSON.parse(up.stdout);
-    assert.deepEqual(Object.keys(doc), ['schema', 'router', 'health', 'problems', 'sync', 'wireguard', 'ospf', 'bfd', 'services']);
+    assert.deepEqual(Object.keys(doc), ['schema', 'router', 'health', 'problems', 'sync', 'wireguard', 'ospf', 'bfd', 'services', 'exposures']);
+    assert.deepEqual(doc.exposures, { unresolved: [] });
     assert.deepEqual(Object.keys(doc.sync), ['state', 'applied', 'remote', 'lastRun', 'nextRun', 'mode', 'lastError', 'lastAttempt', 'drift', 'rollbacks', 'pendingConfirmation', 'stateFile']);
     assert.equal(doc.sync.state, 'in-sync');
     assert.equal(doc.sync.applied.sha, sha);
@@ -45,6 +46,17 @@ test('status: bird up, bird down, wg absent; JSON shape; exit codes', { timeout:
     assert.match(human.stdout, /ospf\s+no neighbours/);
     assert.ok(!human.stdout.includes('\x1b['), 'no colour when not a TTY');
     assert.equal(human.code, JSON.parse(up.stdout).health === 'healthy' ? 0 : 1);
+
+    // An exposed service whose upstream name does not resolve is reported (nginx serves without it).
+    const appliedFile = join(r.root, 'etc/dlan/applied-state.json');
+    const applied = JSON.parse(readFileSync(appliedFile, 'utf8'));
+    applied.state.services = [
+      { name: 'web', protocol: 'tcp', listen: [{ raw: '80', family: 'ipv4', address: null, port: 80 }], upstreams: [{ host: 'nowhere.invalid', port: 80 }, { host: '10.9.9.9', port: 80 }], proxyProtocol: false },
+    ];
+    writeFileSync(appliedFile, JSON.stringify(applied));
+    const exposed = JSON.parse((await r.cli('status', '--json')).stdout);
+    assert.deepEqual(exposed.exposures, { unresolved: [{ service: 'web', upstream: 'nowhere.invalid:80' }] });
+    assert.ok(exposed.problems.includes('service web: upstream nowhere.invalid:80 does not resolve (nginx serves without it)'), exposed.problems.join('; '));
 
     execFileSync('kill', [readFileSync(join(dir, 'bird.pid'), 'utf8').trim()]);
     await waitFor('bird to stop', () => !existsSync(join(dir, 'bird.pid')) || !existsSync(`/proc/${readFileSync(join(dir, 'bird.pid'), 'utf8').trim()}`), 10_000);

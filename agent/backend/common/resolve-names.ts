@@ -31,19 +31,18 @@ export function parseNslookup(stdout: string): string[] {
   return [...out].sort();
 }
 
-/** Addresses of each name (an empty list when it does not resolve), resolved one by one. */
-export async function resolveNames(host: Host, names: readonly string[]): Promise<Record<string, string[]>> {
-  const answers: Record<string, string[]> = {};
-  for (const name of names) {
-    // Names come from the config: the schema restricts them to DNS labels, and a leading '-' could
-    // never be read as an option anyway because of the `--`.
-    const getent = await host.exec('getent', ['ahosts', '--', name], { timeoutMs: TIMEOUT_MS });
-    if (getent.code !== 127) {
-      answers[name] = getent.code === 0 ? parseGetentAhosts(getent.stdout) : [];
-      continue;
-    }
-    const ns = await host.exec('nslookup', [name], { timeoutMs: TIMEOUT_MS });
-    answers[name] = ns.code === 0 ? parseNslookup(ns.stdout) : [];
-  }
-  return answers;
+/** Addresses of each name (an empty list when it does not resolve), all names at once. */
+export async function resolveNames(host: Host, names: readonly string[], opts: { timeoutMs?: number } = {}): Promise<Record<string, string[]>> {
+  const timeoutMs = opts.timeoutMs ?? TIMEOUT_MS;
+  const answers = await Promise.all(
+    names.map(async (name): Promise<[string, string[]]> => {
+      // Names come from the config: the schema restricts them to DNS labels, and a leading '-'
+      // could never be read as an option anyway because of the `--`.
+      const getent = await host.exec('getent', ['ahosts', '--', name], { timeoutMs });
+      if (getent.code !== 127) return [name, getent.code === 0 ? parseGetentAhosts(getent.stdout) : []];
+      const ns = await host.exec('nslookup', [name], { timeoutMs });
+      return [name, ns.code === 0 ? parseNslookup(ns.stdout) : []];
+    }),
+  );
+  return Object.fromEntries(answers);
 }
