@@ -87,9 +87,24 @@ export interface RawService {
   proxy_protocol?: boolean;
 }
 
+export type DnsRecordType = 'A' | 'AAAA' | 'CNAME' | 'SRV' | 'TXT' | 'MX';
+
+/** A static record; without `type` an A/AAAA record (`address`), as in the first format. */
 export interface DnsRecord {
   name: string;
-  address: string;
+  type?: DnsRecordType;
+  /** A/AAAA. */
+  address?: string;
+  /** CNAME, SRV, MX. */
+  target?: string;
+  /** SRV. */
+  port?: number;
+  priority?: number;
+  weight?: number;
+  /** TXT: printable ASCII without `"` and `\\`. */
+  text?: string;
+  /** MX. */
+  preference?: number;
 }
 
 export interface Addressing {

@@ -158,6 +158,14 @@ export interface DnsIntent {
   delegations: { domain: string; server: string }[];
   /** Static records served by every router: one entry per name, addresses in config order. */
   records: { name: string; addresses: string[] }[];
+  /** Static CNAME records (mesh-wide) in config order; absent when there are none. */
+  cnames?: { name: string; target: string }[];
+  /** Static SRV records (mesh-wide) in config order; absent when there are none. */
+  srv?: { name: string; target: string; port: number; priority: number; weight: number }[];
+  /** Static TXT records (mesh-wide) in config order; text is printable ASCII without `"` and `\\`. */
+  txt?: { name: string; text: string }[];
+  /** Static MX records (mesh-wide) in config order; absent when there are none. */
+  mx?: { name: string; target: string; preference: number }[];
   /** Addresses dnsmasq listens on besides the LANs: the loopback (delegated queries). */
   listenAddresses: string[];
 }

@@ -12,6 +12,7 @@ const SHAPES: Record<string, string> = {
   leaseName: `is not a valid host name: use ${DNS_LABEL}`,
   domain: 'is not a valid domain: use DNS labels (lower-case letters, digits and `-`) separated by dots, e.g. `lan` or `home.arpa`',
   recordName: 'is not a valid DNS name: labels of letters, digits, `-` and `_` (1 to 63 characters each) separated by dots',
+  txtText: 'is not a valid TXT text: printable ASCII characters except `"` and `\\`, at most 255',
   ipAddress: 'is not an IPv4 or IPv6 address',
   ipv4Address: 'is not an IPv4 address (four numbers 0..255 separated by dots, e.g. 203.0.113.1)',
   ipv6Address: 'is not an IPv6 address (e.g. 2001:db8::1)',

@@ -51,12 +51,17 @@ test('schema: every string shape has a plain-words message, and no shape admits 
   assert.deepEqual(patterned, shapeNames().sort());
   const evil = ['a;b', 'a"b', "a'b", 'a{b', 'a}b', 'a\nb', 'a\u0000b', 'a\tb', 'a`b'];
   for (const [name, d] of Object.entries(defs)) {
-    if (typeof d.pattern !== 'string' || name === 'sshKey') continue;
+    if (typeof d.pattern !== 'string' || name === 'sshKey' || name === 'txtText') continue;
     const re = new RegExp(d.pattern as string, 'u');
     for (const s of evil) assert.equal(re.test(s), false, `${name} admits ${JSON.stringify(s)}`);
   }
   const ssh = new RegExp(defs.sshKey!.pattern as string, 'u');
   for (const s of evil) assert.equal(ssh.test(`ssh-ed25519 AAAA ${s}`), false, `sshKey comment admits ${JSON.stringify(s)}`);
+  // TXT text needs `;` and friends (DKIM, SPF); the renderers quote it (dnsmasq) or hex-encode it
+  // (UCI dnsrr), which only `"`, `\` and control characters could break.
+  const txt = new RegExp(defs.txtText!.pattern as string, 'u');
+  assert.equal(txt.test('v=DKIM1; k=rsa; p=MIGf'), true);
+  for (const s of ['a"b', 'a\\b', 'a\nb', 'a\u0000b', 'a\tb', 'a\u00e9b']) assert.equal(txt.test(s), false, `txtText admits ${JSON.stringify(s)}`);
 });
 
 test('schema: a routers/<name>.yaml body is $defs/router', () => {

@@ -61,6 +61,9 @@ const cases: Case[] = [
   { name: 'yes is a string in YAML 1.2', text: edit(BASE, ['links:', `admin:\n  ssh_keys: ["${SSH_KEY}"]\n  ssh_from_wan: yes #!\nlinks:`]), message: 'must be `true` or `false`, not the string `yes`', path: 'admin.ssh_from_wan' },
   { name: 'dns upstream is an IP address', text: edit(BASE, ['links:', 'dns: { upstream: [dns.example.com] } #!\nlinks:']), message: 'is not an IPv4 or IPv6 address', path: 'dns.upstream[0]' },
   { name: 'dns record name', text: edit(BASE, ['links:', 'dns:\n  records: [ { name: "bad name", address: 10.2.0.5 } ] #!\nlinks:']), message: 'is not a valid DNS name', path: 'dns.records[0].name' },
+  { name: 'TXT text has no quote', text: edit(BASE, ['links:', 'dns:\n  records: [ { name: t.example.com, type: TXT, text: \'a"b\' } ] #!\nlinks:']), message: 'is not a valid TXT text: printable ASCII characters except', path: 'dns.records[0].text' },
+  { name: 'SRV port range', text: edit(BASE, ['links:', 'dns:\n  records: [ { name: _sip._tcp.example.com, type: SRV, target: sip.example.com, port: 70000 } ] #!\nlinks:']), message: 'must be an integer between 1 and 65535, not 70000', path: 'dns.records[0].port' },
+  { name: 'record type', text: edit(BASE, ['links:', 'dns:\n  records: [ { name: t.example.com, type: NS, target: ns.example.com } ] #!\nlinks:']), message: 'must be one of `A`, `AAAA`, `CNAME`, `SRV`, `TXT`, `MX`, not `NS`', path: 'dns.records[0].type' },
   { name: 'an unknown YAML tag', text: edit(BASE, ['links:', 'monitoring: { nginx_status_port: 1337 }\nlinks:'], ['    id: 1\n', '    id: !!binary AQ== #!\n']), message: 'YAML tag `!!binary` is not supported', path: '' },
 ];
 

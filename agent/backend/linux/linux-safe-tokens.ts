@@ -54,3 +54,9 @@ export function safeNftComment(text: string): string {
   if (!NFT_COMMENT.test(text)) throw new UnsafeValueError('nft comment', text);
   return text;
 }
+
+/** TXT text: printable ASCII without `"` and `\`, so it can sit between quotes in txt-record=. */
+export function safeTxtText(text: string): string {
+  if (!/^[ !#-[\]-~]{0,255}$/.test(text)) throw new UnsafeValueError('TXT text', text);
+  return text;
+}

@@ -5,9 +5,9 @@
 //  - a dhcp-hostsfile with the static leases (by MAC for IPv4, by DUID for IPv6).
 // Records and leases sit in their own files because SIGHUP makes dnsmasq re-read those two but NOT
 // the main file: a lease or record change is then a reload, only a main-file change a restart.
-import type { DesiredState, LanInterface } from '../../slice/desired-state.ts';
+import type { DesiredState, DnsIntent, LanInterface } from '../../slice/desired-state.ts';
 import { safeInt, safeInterface, safeName } from '../../render/common/safe-token.ts';
-import { safeAddress, safeDnsName, safeDuid, safeLeaseTime, safeMac } from './linux-safe-tokens.ts';
+import { safeAddress, safeDnsName, safeDuid, safeLeaseTime, safeMac, safeTxtText } from './linux-safe-tokens.ts';
 
 export interface DnsmasqFiles {
   conf: string;
@@ -47,6 +47,19 @@ function dhcpLines(lan: LanInterface): string[] {
   return lines;
 }
 
+/** CNAME, SRV, TXT and MX records: main-file options (no block at all when there are none). */
+function extraRecordLines(dns: DnsIntent): string[] {
+  const port = (n: number) => safeInt(n, 0, 65535);
+  const lines = [
+    ...(dns.cnames ?? []).map((c) => `cname=${safeDnsName(c.name)},${safeDnsName(c.target)}`),
+    ...(dns.srv ?? []).map((s) => `srv-host=${safeDnsName(s.name)},${safeDnsName(s.target)},${port(s.port)},${port(s.priority)},${port(s.weight)}`),
+    // Quoted: a comma or `#` in the text stays text; `"` and `\` cannot occur (safeTxtText).
+    ...(dns.txt ?? []).map((t) => `txt-record=${safeDnsName(t.name)},"${safeTxtText(t.text)}"`),
+    ...(dns.mx ?? []).map((m) => `mx-host=${safeDnsName(m.name)},${safeDnsName(m.target)},${port(m.preference)}`),
+  ];
+  return lines.length ? ['', '# Static CNAME, SRV, TXT and MX records', ...lines] : [];
+}
+
 export function renderDnsmasqFiles(state: DesiredState, paths: DnsmasqPaths): DnsmasqFiles {
   const dns = state.dns;
   const local = safeDnsName(dns.localDomain);
@@ -61,6 +74,7 @@ export function renderDnsmasqFiles(state: DesiredState, paths: DnsmasqPaths): Dn
 
   conf.push('', `# This router's domain: answered here, never forwarded`, `local=/${local}/`, `domain=${local}`, 'expand-hosts');
   conf.push(`addn-hosts=${paths.hosts}`);
+  conf.push(...extraRecordLines(dns));
 
   if (dns.delegations.length > 0) {
     // rebind-domain-ok: delegated answers are private addresses by design; harmless when

@@ -2,7 +2,7 @@
 // sets its own domain, the delegation of every other router's domain to that router's loopback,
 // the upstreams and the interfaces; the stock tuning options stay. Per LAN a dhcp section (DHCPv4
 // range, DHCPv6 + RA when the LAN has IPv6), host sections for static leases, hostrecords.
-import type { DesiredState, LanInterface } from '../../../slice/desired-state.ts';
+import type { DesiredState, DnsIntent, LanInterface } from '../../../slice/desired-state.ts';
 import type { RenderedSection, SectionSelector } from './rendered-uci.ts';
 
 function nonEmpty(list: string[]): string[] | null {
@@ -60,6 +60,29 @@ function leases(l: LanInterface): RenderedSection[] {
   );
 }
 
+/** TXT rdata in hex: one character-string (length byte, then the ASCII text). */
+function txtHex(text: string): string {
+  const bytes = [text.length, ...[...text].map((c) => c.charCodeAt(0))];
+  return bytes.map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/**
+ * CNAME, SRV, MX and TXT sections (dnsmasq.init: cname → cname=, srvhost → srv-host= with `class`
+ * as the priority, mxhost → mx-host=). dnsmasq.init has no TXT section: TXT goes as a generic
+ * `dnsrr` (→ dns-rr=<name>,16,<hex>), so the text never becomes dnsmasq syntax at all.
+ */
+function extraRecords(dns: DnsIntent, unique: (prefix: string, name: string) => string): RenderedSection[] {
+  const section = (prefix: string, type: string, name: string, options: [string, string][]): RenderedSection => ({ name: unique(prefix, name), type, options });
+  return [
+    ...(dns.cnames ?? []).map((c) => section('dlan_cname', 'cname', c.name, [['cname', c.name], ['target', c.target]])),
+    ...(dns.srv ?? []).map((r) =>
+      section('dlan_srv', 'srvhost', r.name, [['srv', r.name], ['target', r.target], ['port', `${r.port}`], ['class', `${r.priority}`], ['weight', `${r.weight}`]]),
+    ),
+    ...(dns.mx ?? []).map((m) => section('dlan_mx', 'mxhost', m.name, [['domain', m.name], ['relay', m.target], ['pref', `${m.preference}`]])),
+    ...(dns.txt ?? []).map((t) => section('dlan_txt', 'dnsrr', t.name, [['rrname', t.name], ['rrnumber', '16'], ['hexdata', txtHex(t.text)]])),
+  ];
+}
+
 export function renderUciDhcp(state: DesiredState): RenderedSection[] {
   const dns = state.dns;
   const listenDevices = [...state.lan.map((l) => l.device), state.wireguard.interface, ...state.links.map((l) => l.interface)];
@@ -96,12 +119,15 @@ export function renderUciDhcp(state: DesiredState): RenderedSection[] {
   for (const l of state.lan) out.push(lanDhcp(l));
   for (const l of state.lan) out.push(...leases(l));
   const used = new Set<string>();
+  const unique = (prefix: string, name: string) => {
+    let id = `${prefix}_${sanitize(name)}`;
+    for (let i = 2; used.has(id); i++) id = `${prefix}_${sanitize(name)}_${i}`;
+    used.add(id);
+    return id;
+  };
   for (const r of dns.records) {
-    let name = `dlan_rec_${sanitize(r.name)}`;
-    for (let i = 2; used.has(name); i++) name = `dlan_rec_${sanitize(r.name)}_${i}`;
-    used.add(name);
     out.push({
-      name,
+      name: unique('dlan_rec', r.name),
       type: 'hostrecord',
       options: [
         ['name', r.name],
@@ -109,6 +135,7 @@ export function renderUciDhcp(state: DesiredState): RenderedSection[] {
       ],
     });
   }
+  out.push(...extraRecords(dns, unique));
   return out;
 }
 
