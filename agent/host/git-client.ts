@@ -93,3 +93,10 @@ export function classifyGitError(raw: string, what: string): GitError {
   if (UNREACHABLE.some((r) => r.test(raw))) return new GitError(`${what}: remote unreachable: ${text}`, 'unreachable');
   return new GitError(`${what}: ${text}`, 'failed');
 }
+
+/** The commit of `refs/heads/<branch>` in `git ls-remote --heads` output, for both clients. */
+export function headFromLsRemote(out: string, branch: string): string {
+  const line = out.split('\n').find((l) => l.endsWith(`\trefs/heads/${branch}`));
+  if (!line) throw new GitError(`branch ${branch} not found on the remote`, 'missing');
+  return line.split('\t')[0]!;
+}

@@ -4,7 +4,7 @@
 // symlinks are checked out as plain files, hooks and templates are not used on fetch/checkout.
 import { promises as fs } from 'node:fs';
 import { simpleGit, type SimpleGit } from 'simple-git';
-import { classifyGitError, GitError, type GitClient, type GitCommitInfo, type GitTrust, type GitVerifyResult } from './git-client.ts';
+import { classifyGitError, GitError, headFromLsRemote, type GitClient, type GitCommitInfo, type GitTrust, type GitVerifyResult } from './git-client.ts';
 
 // Constant: no value from any config ends up here.
 const SSH_COMMAND = 'ssh -o BatchMode=yes -o ConnectTimeout=15 -o ServerAliveInterval=10 -o ServerAliveCountMax=2';
@@ -87,9 +87,7 @@ export function createNodeGit(): GitClient {
       } catch (e) {
         throw toGitError(e, 'git ls-remote');
       }
-      const line = out.split('\n').find((l) => l.endsWith(`\trefs/heads/${branch}`));
-      if (!line) throw new GitError(`branch ${branch} not found on the remote`, 'missing');
-      return line.split('\t')[0]!;
+      return headFromLsRemote(out, branch);
     },
 
     async fetch(url, branch, dir, { timeoutMs }) {

@@ -5,7 +5,7 @@
 // variables of the agent's own environment are blanked rather than removed (a router's procd
 // environment has none).
 import type { Host } from './host.ts';
-import { classifyGitError, GitError, type GitClient, type GitCommitInfo, type GitTrust, type GitVerifyResult } from './git-client.ts';
+import { classifyGitError, GitError, headFromLsRemote, type GitClient, type GitCommitInfo, type GitTrust, type GitVerifyResult } from './git-client.ts';
 
 // Constant: no value from any config ends up here.
 const SSH_COMMAND = 'ssh -o BatchMode=yes -o ConnectTimeout=15 -o ServerAliveInterval=10 -o ServerAliveCountMax=2';
@@ -68,9 +68,7 @@ export function createExecGit(host: Host): GitClient {
   return {
     async remoteHead(url, branch, { timeoutMs }) {
       const out = await git(['ls-remote', '--heads', '--', url, `refs/heads/${branch}`], 'git ls-remote', { timeoutMs });
-      const line = out.split('\n').find((l) => l.endsWith(`\trefs/heads/${branch}`));
-      if (!line) throw new GitError(`branch ${branch} not found on the remote`, 'missing');
-      return line.split('\t')[0]!;
+      return headFromLsRemote(out, branch);
     },
 
     async fetch(url, branch, dir, { timeoutMs }) {
