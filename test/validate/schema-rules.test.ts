@@ -1,17 +1,9 @@
 // One test per schema rule: each case edits the valid BASE mesh so that exactly one thing is
 // wrong, and asserts the only error's message, merged path and line (the `#!` marker).
 import { test } from 'node:test';
-import { BASE, KEY, SSH_KEY, edit, expectOnlyError, expectDiagnostic, load, markedLine } from './validate-support.ts';
+import { BASE, KEY, SSH_KEY, R1_LAN, edit, expectOnlyError, expectDiagnostic, load, markedLine, type Case } from './validate-support.ts';
 import assert from 'node:assert/strict';
 
-interface Case {
-  name: string;
-  text: string;
-  message: string;
-  path: string;
-}
-
-const R1_LAN = '      - device: eth1\n        ipv4: 10.2.0.0/24\n        ipv6: "fd79:2de7:db86::/64"\n';
 const cases: Case[] = [
   { name: 'version must be 1', text: edit(BASE, ['version: 1', 'version: 2 #!']), message: 'must be 1 (the only format version), not `2`', path: 'version' },
   { name: 'version as a string is not 1', text: edit(BASE, ['version: 1', 'version: "1" #!']), message: 'must be 1', path: 'version' },

@@ -2,16 +2,8 @@
 // mesh so that exactly one rule is broken and asserts the only error's message, path and line.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, KEY, SSH_KEY, edit, expectOnlyError, load, markedLine, describe } from './validate-support.ts';
+import { BASE, KEY, SSH_KEY, R1_LAN, edit, expectOnlyError, load, markedLine, describe, type Case } from './validate-support.ts';
 
-interface Case {
-  name: string;
-  text: string;
-  message: string;
-  path: string;
-}
-
-const R1_LAN = '      - device: eth1\n        ipv4: 10.2.0.0/24\n        ipv6: "fd79:2de7:db86::/64"\n';
 const withLeases = (leases: string) => edit(BASE, [R1_LAN, `${R1_LAN}        leases:\n${leases}`]);
 const withServices = (services: string, extra = '') => edit(BASE, ['links:', `services:\n${services}${extra}links:`]);
 const R3 = (body = '', name = 'r3') => `  ${name}:\n    id: 3\n    public_key: ${KEY.r3}\n    endpoint: 198.51.100.3\n    wan: [ { device: eth0 } ]\n${body}`;

@@ -102,3 +102,14 @@ export function expectDiagnostic(ds: Diagnostic[], expected: Expected): Diagnost
 export function describe(ds: Diagnostic[]): string {
   return ds.map((d) => `  ${d.file}:${d.line}:${d.column}: ${d.path}: ${d.message}`).join('\n');
 }
+
+/** One rule case: the edited mesh, and the only error's message and merged path. */
+export interface Case {
+  name: string;
+  text: string;
+  message: string;
+  path: string;
+}
+
+/** r1's LAN as written in BASE, the anchor most cases edit. */
+export const R1_LAN = '      - device: eth1\n        ipv4: 10.2.0.0/24\n        ipv6: "fd79:2de7:db86::/64"\n';
