@@ -15,6 +15,8 @@ export interface RawConfig {
   admin?: { ssh_keys?: string[]; ssh_from_wan?: boolean };
   routers?: Record<string, RawRouter>;
   links?: RawLink[];
+  /** Roaming VPN clients by name (see RawClient). */
+  clients?: Record<string, RawClient>;
   services?: RawService[];
   monitoring?: { nginx_status_port?: number };
 }
@@ -56,6 +58,16 @@ export interface DhcpSettings {
 export type Lease =
   | { mac: string; host: number; name: string }
   | { duid: string; host: number; name: string };
+
+/** A roaming VPN client (laptop, phone): a WireGuard peer of its home router. */
+export interface RawClient {
+  id: number;
+  public_key: string;
+  /** The router the client dials; it advertises the client's addresses in OSPF. */
+  home: string;
+  /** The router the client's internet traffic leaves through (masqueraded). */
+  egress?: string;
+}
 
 /** A link is either `[a, b]` or the long form with options. */
 export type RawLink = [string, string] | RawLinkObject;
@@ -113,6 +125,9 @@ export interface Addressing {
   tunnel_ipv4: string;
   tunnel_ipv6: string;
   transit_ipv4: string;
+  /** Roaming client pools: client id N gets the N-th usable address. */
+  client_ipv4: string;
+  client_ipv6: string;
   max_routers: number;
 }
 
@@ -149,8 +164,19 @@ export interface Config {
   /** Sorted by router name. */
   routers: Router[];
   links: Link[];
+  /** Roaming VPN clients, sorted by name. */
+  clients: Client[];
   services: Service[];
   monitoring: { nginx_status_port: number | null };
+}
+
+export interface Client {
+  name: string;
+  id: number;
+  public_key: string;
+  home: string;
+  /** `null`: the client's internet traffic does not go through the mesh. */
+  egress: string | null;
 }
 
 export interface Router {
@@ -209,6 +235,8 @@ export const DEFAULTS = {
     tunnel_ipv4: '10.1.0.0/24',
     tunnel_ipv6: 'fd00:0:1::/64',
     transit_ipv4: '10.0.0.0/16',
+    client_ipv4: '10.1.2.0/24',
+    client_ipv6: 'fd00:0:1:2::/64',
     max_routers: 256,
   },
   wireguard: { port: 51820, keepalive: 25, mtu: 1420 },

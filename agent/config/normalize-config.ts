@@ -30,6 +30,9 @@ export function normalizeConfig(raw: RawConfig): Config {
     admin: { ssh_keys: raw.admin?.ssh_keys ? [...raw.admin.ssh_keys] : null, ssh_from_wan: raw.admin?.ssh_from_wan ?? false },
     routers,
     links: (raw.links ?? []).map((l) => normalizeLink(l, idOf, ospf, vxlan.mtu, endpoint)),
+    clients: Object.entries(raw.clients ?? {})
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([name, c]) => ({ name, id: c.id, public_key: c.public_key, home: c.home, egress: c.egress ?? null })),
     services: (raw.services ?? []).map(normalizeService),
     monitoring: { nginx_status_port: raw.monitoring?.nginx_status_port ?? null },
   };

@@ -30,7 +30,7 @@ export interface RouterView {
   id: number | undefined;
 }
 
-export type PoolKey = 'loopback_ipv4' | 'loopback_ipv6' | 'tunnel_ipv4' | 'tunnel_ipv6' | 'transit_ipv4';
+export type PoolKey = 'loopback_ipv4' | 'loopback_ipv6' | 'tunnel_ipv4' | 'tunnel_ipv6' | 'transit_ipv4' | 'client_ipv4' | 'client_ipv6';
 
 export interface PoolView {
   key: PoolKey;
@@ -56,6 +56,12 @@ export interface MeshView {
 
 export const POOL_KEYS: readonly PoolKey[] = ['loopback_ipv4', 'loopback_ipv6', 'tunnel_ipv4', 'tunnel_ipv6', 'transit_ipv4'];
 
+/**
+ * The roaming client pools: checked (overlaps, shape) only when the config has clients or writes
+ * the pool, so a config from before `clients:` whose LAN happens to use 10.1.2.0/24 stays valid.
+ */
+export const CLIENT_POOL_KEYS: readonly PoolKey[] = ['client_ipv4', 'client_ipv6'];
+
 export function buildMeshView(data: unknown): MeshView {
   const d = asObj(data) ?? {};
   const routers: RouterView[] = [];
@@ -64,7 +70,9 @@ export function buildMeshView(data: unknown): MeshView {
     if (b) routers.push({ name, body: b, path: ['routers', name], id: asInt(b.id) });
   }
   const addressing = asObj(d.addressing) ?? {};
-  const pools = POOL_KEYS.map((key): PoolView => {
+  const hasClients = Object.keys(asObj(d.clients) ?? {}).length > 0;
+  const keys = [...POOL_KEYS, ...CLIENT_POOL_KEYS.filter((k) => hasClients || addressing[k] !== undefined)];
+  const pools = keys.map((key): PoolView => {
     const written = addressing[key];
     const family = key.endsWith('ipv6') ? 'ipv6' : 'ipv4';
     return written === undefined

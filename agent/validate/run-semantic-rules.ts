@@ -14,8 +14,9 @@ import { checkDns } from './rules/check-dns.ts';
 import { checkAdmin } from './rules/check-admin.ts';
 import { checkOspf } from './rules/check-ospf.ts';
 import { checkSealedSecrets } from './rules/check-sealed-secrets.ts';
+import { checkClients } from './rules/check-clients.ts';
 
-const RULES = [checkAddressing, checkRouters, checkInterfaces, checkDhcp, checkLeases, checkLinks, checkServices, checkDns, checkAdmin, checkOspf, checkSealedSecrets];
+const RULES = [checkAddressing, checkRouters, checkInterfaces, checkDhcp, checkLeases, checkLinks, checkServices, checkDns, checkAdmin, checkOspf, checkSealedSecrets, checkClients];
 
 export function runSemanticRules(data: unknown, out: Findings): void {
   const mesh = buildMeshView(data);

@@ -15,7 +15,7 @@ export function checkRouters(mesh: MeshView, out: Findings): void {
         out.error(idPath, `id ${r.id} must be below \`addressing.max_routers\` (${mesh.maxRouters}): ids are 1..${mesh.maxRouters - 1}`);
       }
       for (const pool of r.id >= mesh.maxRouters ? [] : mesh.pools) {
-        if (!pool.cidr || pool.key === 'transit_ipv4') continue;
+        if (!pool.cidr || pool.key === 'transit_ipv4' || pool.key.startsWith('client_')) continue;
         if (!fitsPrefix(pool.cidr, r.id)) {
           const usable = usableCount(pool.cidr);
           const room = usable > 0n ? `it has usable addresses for ids 1..${usable}` : 'it has no usable address';
