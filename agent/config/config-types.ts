@@ -146,7 +146,12 @@ export interface OspfSettings {
   cost: number;
   hello: number;
   dead: number;
+  /** BFD on every link unless a link says otherwise (default on: format v1 said off, see README). */
   bfd: boolean;
+  /** BFD transmit/receive interval in milliseconds. */
+  bfd_interval: number;
+  /** BFD packets missed in a row before a link is declared down. */
+  bfd_multiplier: number;
 }
 
 // ---- after defaults ----
@@ -241,6 +246,6 @@ export const DEFAULTS = {
   },
   wireguard: { port: 51820, keepalive: 25, mtu: 1420 },
   vxlan: { port: 4789, mtu: 1370 },
-  ospf: { cost: 10, hello: 1, dead: 4, bfd: false },
+  ospf: { cost: 10, hello: 1, dead: 4, bfd: true, bfd_interval: 100, bfd_multiplier: 5 },
   dhcp: { start: 100, limit: 150, lease_time: '12h' },
 } as const;

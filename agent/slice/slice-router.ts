@@ -11,13 +11,6 @@ import { sliceServices } from './slice-services.ts';
 
 export const WIREGUARD_INTERFACE = 'wg0';
 
-/**
- * Failure detection on internet paths: 100 ms × 3 = 0.3 s before a link is declared down. bird 2
- * then waits for its OSPF `tick` (1 s, the smallest it accepts) before recomputing routes, so the
- * outage stays under 1.5 s (measured in the lab: 200 ms × 5 gave 1.7-1.9 s).
- */
-export const BFD_TIMERS = { intervalMs: 100, multiplier: 3 } as const;
-
 export class UnknownRouterError extends Error {
   constructor(readonly router: string, readonly known: string[]) {
     super(`router \`${router}\` is not in the config (routers: ${known.join(', ') || 'none'})`);
@@ -62,7 +55,7 @@ export function sliceRouter(config: Config, routerName: string): DesiredState {
       stubInterfaces: lan.map((l) => l.device),
       loopbackPrefixes: { ipv4: `${addr.loopbackIpv4}/32`, ipv6: `${addr.loopbackIpv6}/128` },
       ptpInterfaces: links.map((l) => ({ interface: l.interface, cost: l.cost, bfd: l.bfd })),
-      bfd: { enabled: bfdAnywhere, ...BFD_TIMERS },
+      bfd: { enabled: bfdAnywhere, intervalMs: config.ospf.bfd_interval, multiplier: config.ospf.bfd_multiplier },
     },
     dns: sliceDns(config, self),
     services,

@@ -19,7 +19,7 @@ test('defaults: every omitted key gets its default', async () => {
   assert.deepEqual(c.addressing, DEFAULTS.addressing);
   assert.deepEqual(c.wireguard, { port: 51820, keepalive: 25, mtu: 1420 });
   assert.deepEqual(c.vxlan, { port: 4789, mtu: 1370 });
-  assert.deepEqual(c.ospf, { cost: 10, hello: 1, dead: 4, bfd: false });
+  assert.deepEqual(c.ospf, { cost: 10, hello: 1, dead: 4, bfd: true, bfd_interval: 100, bfd_multiplier: 5 });
   assert.deepEqual(c.dns, { upstream: [], records: [] });
   assert.deepEqual(c.admin, { ssh_keys: null, ssh_from_wan: false });
   assert.deepEqual(c.services, []);
@@ -30,14 +30,24 @@ test('defaults: every omitted key gets its default', async () => {
   });
   assert.equal(c.routers[0]!.endpoint, null);
   assert.deepEqual(c.routers[1]!.endpoint, { host: '203.0.113.2', port: 51820 });
-  assert.deepEqual(c.links, [{ routers: ['r1', 'r2'], cost: 10, endpoints: {}, mtu: 1370, bfd: false }]);
+  assert.deepEqual(c.links, [{ routers: ['r1', 'r2'], cost: 10, endpoints: {}, mtu: 1370, bfd: true }]);
 });
 
 test('defaults: a partial section keeps the other defaults; link options default to the mesh settings', async () => {
-  const c = await config(edit(BASE, ['links:\n  - [r1, r2]\n', 'wireguard: { port: 51821 }\nvxlan: { mtu: 1300 }\nospf: { cost: 20, bfd: true }\nlinks:\n  - routers: [r2, r1]\n    endpoints: { r2: "[2001:db8::2]" }\n']));
+  const c = await config(edit(BASE, ['links:\n  - [r1, r2]\n', 'wireguard: { port: 51821 }\nvxlan: { mtu: 1300 }\nospf: { cost: 20, bfd: false }\nlinks:\n  - routers: [r2, r1]\n    endpoints: { r2: "[2001:db8::2]" }\n']));
   assert.deepEqual(c.wireguard, { port: 51821, keepalive: 25, mtu: 1420 });
-  assert.deepEqual(c.links, [{ routers: ['r1', 'r2'], cost: 20, endpoints: { r2: { host: '2001:db8::2', port: 51821 } }, mtu: 1300, bfd: true }]);
+  assert.deepEqual(c.links, [{ routers: ['r1', 'r2'], cost: 20, endpoints: { r2: { host: '2001:db8::2', port: 51821 } }, mtu: 1300, bfd: false }]);
   assert.deepEqual(c.routers[1]!.endpoint, { host: '203.0.113.2', port: 51821 });
+});
+
+test('BFD: on by default (format v1 said off); `ospf.bfd: false` turns it off mesh-wide, a link `bfd` wins, timers apply', async () => {
+  const R3 = `  r3: { id: 3, public_key: ${KEY.r3}, endpoint: 203.0.113.3, wan: [ { device: eth0 } ] }\n`;
+  const links = 'links:\n  - [r1, r2]\n  - { routers: [r1, r3], bfd: true }\n  - { routers: [r2, r3], bfd: false }\n';
+  const on = await config(edit(BASE, ['links:\n  - [r1, r2]\n', `${R3}${links}`]));
+  assert.deepEqual(on.links.map((l) => [l.routers.join('-'), l.bfd]), [['r1-r2', true], ['r1-r3', true], ['r2-r3', false]]);
+  const off = await config(edit(BASE, ['links:\n  - [r1, r2]\n', `${R3}ospf: { bfd: false, bfd_interval: 300, bfd_multiplier: 3 }\n${links}`]));
+  assert.deepEqual(off.links.map((l) => [l.routers.join('-'), l.bfd]), [['r1-r2', false], ['r1-r3', true], ['r2-r3', false]]);
+  assert.deepEqual(off.ospf, { cost: 10, hello: 1, dead: 4, bfd: false, bfd_interval: 300, bfd_multiplier: 3 });
 });
 
 test('normalise: routers sorted by name, link ends by id (lower first), list order kept', async () => {

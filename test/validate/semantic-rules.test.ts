@@ -140,6 +140,15 @@ test('warning: SSH from the WAN without keys cannot be made key-only', async () 
   assert.match(r.warnings[0]!.message, /without `admin.ssh_keys`/);
 });
 
+test('warning: BFD timers that detect no sooner than the OSPF dead interval', async () => {
+  const r = await load(edit(BASE, ['links:', 'ospf: { dead: 4, bfd_interval: 1000 }\nlinks:']));
+  assert.ok(r.ok, r.ok ? '' : describe(r.diagnostics));
+  assert.deepEqual(r.warnings.map((w) => [w.path, w.message]), [['ospf.bfd_interval', 'BFD detects a dead link after 5000 ms (bfd_interval × bfd_multiplier), not before the OSPF dead interval (4 s): BFD would add nothing; shorten it']]);
+  const fine = await load(edit(BASE, ['links:', 'ospf: { bfd_interval: 300, bfd_multiplier: 5 }\nlinks:']));
+  assert.ok(fine.ok);
+  assert.deepEqual(fine.warnings, []);
+});
+
 test('warning: a VXLAN MTU that does not fit inside the WireGuard MTU', async () => {
   const r = await load(edit(BASE, ['links:', 'wireguard: { mtu: 1400 }\nlinks:']));
   assert.ok(r.ok);

@@ -1,5 +1,6 @@
 // OSPF timers and MTUs: the dead interval must exceed the hello interval (else adjacencies
-// flap), and a VXLAN MTU that does not fit inside the WireGuard MTU only fragments (a warning).
+// flap), BFD must detect a dead link before OSPF's dead interval does (else it only costs packets:
+// a warning), and a VXLAN MTU that does not fit inside the WireGuard MTU only fragments (a warning).
 import { DEFAULTS } from '../../config/config-types.ts';
 import { Findings } from '../findings.ts';
 import { asInt, asObj, type MeshView } from '../mesh-view.ts';
@@ -13,6 +14,15 @@ export function checkOspf(mesh: MeshView, out: Findings): void {
   if (d <= h && h >= 1 && d >= 1) {
     if (dead !== undefined) out.error(['ospf', 'dead'], `the dead interval (${d} s) must be greater than the hello interval (${h} s${hello === undefined ? ', the default' : ''})`);
     else out.error(['ospf', 'hello'], `the hello interval (${h} s) must be less than the dead interval (${d} s, the default): set \`ospf.dead\` too`);
+  }
+  const interval = asInt(ospf.bfd_interval);
+  const multiplier = asInt(ospf.bfd_multiplier);
+  if (interval !== undefined || multiplier !== undefined) {
+    const detectMs = (interval ?? DEFAULTS.ospf.bfd_interval) * (multiplier ?? DEFAULTS.ospf.bfd_multiplier);
+    if (detectMs >= d * 1000 && d >= 1) {
+      out.warn(['ospf', interval !== undefined ? 'bfd_interval' : 'bfd_multiplier'],
+        `BFD detects a dead link after ${detectMs} ms (bfd_interval × bfd_multiplier), not before the OSPF dead interval (${d} s): BFD would add nothing; shorten it`);
+    }
   }
   const vx = asObj(mesh.data.vxlan);
   if (mesh.vxlanMtu + 50 > mesh.wireguardMtu) {
