@@ -91,6 +91,21 @@ export interface WireguardInterface {
   publicKey: string;
   /** One per link, sorted by peer id. */
   peers: WireguardPeer[];
+  /**
+   * Roaming VPN clients this router serves (home or egress), sorted by client id; absent when
+   * none. They dial in (no endpoint, no keepalive) and their addresses are routed to wg0.
+   */
+  clients?: WireguardClientPeer[];
+}
+
+export interface WireguardClientPeer {
+  client: string;
+  clientId: number;
+  publicKey: string;
+  /** The client's /32 and /128 from the client pools; also routed to wg0 on this router. */
+  allowedIps: string[];
+  /** `home`: this router advertises the client in OSPF; `egress`: internet exit only. */
+  role: 'home' | 'egress';
 }
 
 export interface WireguardPeer {
@@ -144,6 +159,8 @@ export interface OspfIntent {
    * (IFF_LOOPBACK), so `interface "lo" { stub; }` would advertise nothing.
    */
   loopbackPrefixes: { ipv4: string; ipv6: string };
+  /** The /32s and /128s of the roaming clients at home here, advertised as stub networks; absent when none. */
+  clientPrefixes?: { ipv4: string[]; ipv6: string[] };
   /** VXLAN interfaces, point-to-point, with cost. Sorted by peer id. */
   ptpInterfaces: { interface: string; cost: number; bfd: boolean }[];
   bfd: { enabled: boolean; intervalMs: number; multiplier: number };
@@ -202,6 +219,12 @@ export interface FirewallIntent {
   masquerade: boolean;
   /** Clamp TCP MSS to the path MTU on WAN and tunnel egress. */
   mssClamp: boolean;
+  /**
+   * Roaming clients whose internet traffic leaves through this router: their addresses may be
+   * forwarded from wg0 to the WAN and are masqueraded there (IPv6 too: the client pool is a ULA).
+   * Absent when no client uses this router as egress.
+   */
+  clientEgress?: { ipv4: string[]; ipv6: string[] };
 }
 
 export interface FirewallOpening {

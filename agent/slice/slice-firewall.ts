@@ -26,7 +26,9 @@ export function sliceFirewall(
   // Only a router somebody dials needs its WireGuard port open; one that only dials out gets its
   // replies through connection tracking.
   const dialed = self.endpoint !== null || config.links.some((l) => l.routers.includes(self.name) && l.endpoints[self.name] !== undefined);
-  if (dialed && parts.links.length > 0) open('udp', config.wireguard.port, 'any', 'wireguard');
+  // Roaming clients dial their home and egress routers (validation: both have an endpoint).
+  const servesClients = config.clients.some((c) => c.home === self.name || c.egress === self.name);
+  if (dialed && (parts.links.length > 0 || servesClients)) open('udp', config.wireguard.port, 'any', 'wireguard');
   if (parts.ssh?.fromWan) open('tcp', 22, 'any', 'ssh');
   for (const s of parts.services) {
     for (const l of s.listen) open(s.protocol, l.port, l.family, `service ${s.name}`);

@@ -8,6 +8,7 @@ import { sliceFirewall } from './slice-firewall.ts';
 import { sliceLan, sliceWan } from './slice-interfaces.ts';
 import { sliceLinks } from './slice-links.ts';
 import { sliceServices } from './slice-services.ts';
+import { sliceClients } from './slice-clients.ts';
 
 export const WIREGUARD_INTERFACE = 'wg0';
 
@@ -26,6 +27,7 @@ export function sliceRouter(config: Config, routerName: string): DesiredState {
   const lan = sliceLan(self.lan);
   const { links, peers } = sliceLinks(config, self);
   const services = sliceServices(config, self);
+  const clients = sliceClients(config, self);
   const ssh: SshIntent | null =
     config.admin.ssh_keys === null ? null : { authorizedKeys: [...config.admin.ssh_keys], fromWan: config.admin.ssh_from_wan, passwordAuth: false };
   const bfdAnywhere = links.some((l) => l.bfd);
@@ -46,6 +48,7 @@ export function sliceRouter(config: Config, routerName: string): DesiredState {
       addresses: { ipv4: `${addr.tunnelIpv4}/${addr.tunnelPrefixIpv4}`, ipv6: `${addr.tunnelIpv6}/${addr.tunnelPrefixIpv6}` },
       publicKey: self.public_key,
       peers,
+      ...(clients.peers ? { clients: clients.peers } : {}),
     },
     links,
     ospf: {
@@ -54,12 +57,16 @@ export function sliceRouter(config: Config, routerName: string): DesiredState {
       dead: config.ospf.dead,
       stubInterfaces: lan.map((l) => l.device),
       loopbackPrefixes: { ipv4: `${addr.loopbackIpv4}/32`, ipv6: `${addr.loopbackIpv6}/128` },
+      ...(clients.clientPrefixes ? { clientPrefixes: clients.clientPrefixes } : {}),
       ptpInterfaces: links.map((l) => ({ interface: l.interface, cost: l.cost, bfd: l.bfd })),
       bfd: { enabled: bfdAnywhere, intervalMs: config.ospf.bfd_interval, multiplier: config.ospf.bfd_multiplier },
     },
     dns: sliceDns(config, self),
     services,
-    firewall: sliceFirewall(config, self, { wan, lan, links, services, ssh, wgInterface: WIREGUARD_INTERFACE }),
+    firewall: {
+      ...sliceFirewall(config, self, { wan, lan, links, services, ssh, wgInterface: WIREGUARD_INTERFACE }),
+      ...(clients.clientEgress ? { clientEgress: clients.clientEgress } : {}),
+    },
     ssh,
     monitoring: { nginxStatusPort: config.monitoring.nginx_status_port },
     isolated: config.routers.length > 1 && links.length === 0,

@@ -54,6 +54,18 @@ export interface CurrentNetState {
   wireguard: WireguardNow | null;
   /** Values of the sysctls dlan reconciles (RECONCILED_SYSCTLS), by dotted name; null when absent. */
   sysctls?: Record<string, string | null>;
+  /** Routes dlan adds on the WireGuard device (`proto static`: roaming clients), canonical CIDRs. */
+  wgRoutes?: string[];
+}
+
+/** `ip -j route show dev X proto static`: the destinations, host routes with their /32 or /128. */
+export function parseDeviceRoutes(json: string): string[] {
+  const rows = JSON.parse(json || '[]') as { dst?: string }[];
+  return rows.flatMap((r) => {
+    if (!r.dst || r.dst === 'default') return [];
+    const [addr, len] = r.dst.split('/');
+    return [`${canonicalAddress(addr!)}/${len ?? (addr!.includes(':') ? '128' : '32')}`];
+  });
 }
 
 /** Per network namespace: /proc/sys/net/… shows the namespace of the process reading it. */
@@ -179,5 +191,9 @@ export async function readCurrentNetState(host: Host, wgInterface: string): Prom
     const r = await host.exec('cat', [sysctlPath(name)], { timeoutMs: 5000 });
     sysctls[name] = r.code === 0 ? r.stdout.trim() : null;
   }
-  return { links, defaultRoutes, wireguard, sysctls };
+  const wgRoutes: string[] = [];
+  if (links.has(wgInterface)) {
+    for (const family of ['-4', '-6']) wgRoutes.push(...parseDeviceRoutes(await run(host, ['ip', '-j', family, 'route', 'show', 'dev', wgInterface, 'proto', 'static'])));
+  }
+  return { links, defaultRoutes, wireguard, sysctls, wgRoutes };
 }

@@ -210,6 +210,22 @@ function planPeers(p: Planner, wg: string, now: WireguardNow, peers: WireguardPe
 }
 
 /**
+ * Routes of the roaming clients' /32s and /128s to wg0 (they lie outside its prefix). `proto
+ * static` marks them as dlan's (wg0 is dlan's device); metric 1 wins over the route OSPF learns
+ * for the same client from its home router (bird's kernel metric is 32), so an egress router
+ * answers its client directly.
+ */
+function planClientRoutes(p: Planner, wg: string, clients: WireguardPeer[], now: string[]): void {
+  const wanted = clients.flatMap((c) => c.allowedIps.map(safeCidr));
+  for (const cidr of wanted) {
+    if (!now.includes(cidr)) p.add('route', `route ${cidr} dev ${wg}`, 'add', 'roaming client', [{ argv: ['ip', ...ipArgs(cidr), 'route', 'replace', cidr, 'dev', wg, 'proto', 'static', 'metric', '1'] }]);
+  }
+  for (const cidr of now) {
+    if (!wanted.includes(cidr)) p.add('route', `route ${cidr} dev ${wg}`, 'delete', 'client no longer in the config', [{ argv: ['ip', ...ipArgs(cidr), 'route', 'del', safeCidr(cidr), 'dev', wg, 'proto', 'static'] }]);
+  }
+}
+
+/**
  * Sysctls of the namespace: a router forwards (IPv4 and IPv6), and strict reverse-path filtering
  * (rp_filter 1) is relaxed to loose (2): OSPF's equal-cost paths are asymmetric, so the reply of a
  * flow may arrive on another tunnel than the route back, which strict mode drops. The effective
@@ -288,9 +304,12 @@ export function planInterfaces(state: DesiredState, current: CurrentNetState, be
       { argv: ['wg', 'set', wg, 'listen-port', safeInt(state.wireguard.listenPort, 1, 65535)] },
     ]);
   }
-  const endpoints = planPeers(p, wg, wgNow!, state.wireguard.peers, before.endpoints, psks);
+  // Roaming clients are peers too: they dial in (no endpoint, no keepalive, no preshared key).
+  const clientPeers: WireguardPeer[] = (state.wireguard.clients ?? []).map((c) => ({ router: c.client, publicKey: c.publicKey, allowedIps: c.allowedIps, endpoint: null, persistentKeepalive: 0 }));
+  const endpoints = planPeers(p, wg, wgNow!, [...state.wireguard.peers, ...clientPeers], before.endpoints, psks);
   p.ownedDeviceAddresses(wgLink, wg, [safeCidr(state.wireguard.addresses.ipv4), safeCidr(state.wireguard.addresses.ipv6)]);
   p.up(wgLink, wg);
+  planClientRoutes(p, wg, clientPeers, current.wgRoutes ?? []);
 
   // 5. One VXLAN device per link over wg0, with the link's transit /30.
   for (const link of state.links) {

@@ -4,7 +4,7 @@
 // Loaded with `nft -f`: the file first declares the table (so the delete never fails), deletes it and
 // recreates it, all in one netlink transaction — a reload is atomic and a failed load changes nothing.
 import type { DesiredState, FirewallOpening } from '../../slice/desired-state.ts';
-import { safeInt, safeInterface, safeName } from '../../render/common/safe-token.ts';
+import { safeInt, safeInterface, safeName, safePrefix } from '../../render/common/safe-token.ts';
 import { safeNftComment } from './linux-safe-tokens.ts';
 
 export const NFT_TABLE = { family: 'inet', name: 'dlan' } as const;
@@ -14,6 +14,13 @@ function deviceSet(devices: readonly string[]): string | null {
   const unique = [...new Set(devices)].map((d) => `"${safeInterface(d)}"`);
   if (unique.length === 0) return null;
   return unique.length === 1 ? unique[0]! : `{ ${unique.join(', ')} }`;
+}
+
+/** `10.1.2.1` or `{ 10.1.2.1, 10.1.2.2 }` (host addresses, without the /32 or /128); null for none. */
+function addressSet(cidrs: readonly string[]): string | null {
+  const hosts = cidrs.map((c) => safePrefix(c).replace(/\/(32|128)$/, ''));
+  if (hosts.length === 0) return null;
+  return hosts.length === 1 ? hosts[0]! : `{ ${hosts.join(', ')} }`;
 }
 
 function openingRule(o: FirewallOpening): string {
@@ -60,6 +67,12 @@ function tableBody(state: DesiredState): string[] {
   b.push('\tchain forward_filter {', '\t\ttype filter hook forward priority filter; policy accept;', '\t\tct state established,related accept');
   if (trusted) b.push(`\t\tiifname ${trusted} oifname ${trusted} accept`);
   if (lan && wan) b.push(`\t\tiifname ${lan} oifname ${wan} accept`);
+  const clients4 = addressSet(fw.clientEgress?.ipv4 ?? []);
+  const clients6 = addressSet(fw.clientEgress?.ipv6 ?? []);
+  const wg = `"${safeInterface(state.wireguard.interface)}"`;
+  // Roaming clients with this router as egress: their internet traffic leaves through the WAN.
+  if (clients4 && wan) b.push(`\t\tiifname ${wg} oifname ${wan} ip saddr ${clients4} accept`);
+  if (clients6 && wan) b.push(`\t\tiifname ${wg} oifname ${wan} ip6 saddr ${clients6} accept`);
   if (wan) b.push('\t\tct status dnat accept', `\t\tiifname ${wan} drop`, `\t\toifname ${wan} drop`);
   b.push('\t}', '');
 
@@ -74,6 +87,8 @@ function tableBody(state: DesiredState): string[] {
   if (fw.masquerade && wan) {
     b.push('\tchain srcnat {', '\t\ttype nat hook postrouting priority srcnat; policy accept;');
     b.push(`\t\toifname ${wan} meta nfproto ipv4 masquerade`);
+    // The client pool's IPv6 is a ULA: not routable on the internet without it.
+    if (clients6) b.push(`\t\toifname ${wan} ip6 saddr ${clients6} masquerade`);
     b.push('\t}', '');
   }
   if (b[b.length - 1] === '') b.pop();

@@ -9,6 +9,8 @@ import { safeInt, safeInterface, safePrefix } from '../common/safe-token.ts';
 function areaInterfaces(state: DesiredState, channel: 'ipv4' | 'ipv6'): string[] {
   // BIRD ignores loopback devices, so the loopback address is a stub network of the area.
   const lines: string[] = [`\t\tstubnet ${safePrefix(state.ospf.loopbackPrefixes[channel])};`];
+  // Roaming clients at home here: reachable through wg0, advertised like the loopback.
+  for (const prefix of state.ospf.clientPrefixes?.[channel] ?? []) lines.push(`\t\tstubnet ${safePrefix(prefix)};`);
   for (const dev of state.ospf.stubInterfaces) {
     lines.push(`\t\tinterface "${safeInterface(dev)}" {`, '\t\t\tstub yes;', '\t\t};');
   }

@@ -70,6 +70,21 @@ export function renderUciFirewall(state: DesiredState): RenderedSection[] {
     forwarding('dlan_fwd_tunnel_lan', TUNNEL_ZONE, 'lan'),
     forwarding('dlan_fwd_tunnel_wan', TUNNEL_ZONE, 'wan'),
   ];
+  // Roaming clients using this router as egress: IPv4 leaves through the tunnel→wan forwarding and
+  // the wan zone's masquerade like LAN traffic; their IPv6 (a ULA) needs its own masquerade.
+  for (const [i, source] of (fw.clientEgress?.ipv6 ?? []).entries()) {
+    out.push({
+      name: `dlan_nat6_client_${i}`,
+      type: 'nat',
+      options: [
+        ['name', 'dlan: roaming client to the internet'],
+        ['family', 'ipv6'],
+        ['src', 'wan'],
+        ['src_ip', source],
+        ['target', 'MASQUERADE'],
+      ],
+    });
+  }
   for (const o of fw.wanInput) {
     out.push({
       name: o.name,

@@ -1,7 +1,7 @@
 // /etc/config/network of one router: loopback addresses, WAN and LAN interfaces, the WireGuard
 // interface with one peer per link, and per link a VXLAN interface over wg0 plus the static
 // interface carrying the link's /30 (netifd names the VXLAN device after its section).
-import type { DesiredState, LinkSlice, WireguardPeer } from '../../../slice/desired-state.ts';
+import type { DesiredState, LinkSlice, WireguardClientPeer, WireguardPeer } from '../../../slice/desired-state.ts';
 import type { LinkSecrets } from '../../../secrets/open-link-secrets.ts';
 import type { RenderedSection, SectionSelector } from './rendered-uci.ts';
 
@@ -33,6 +33,21 @@ function peerSection(peer: WireguardPeer, link: LinkSlice, wg: string, preshared
       ['endpoint_host', peer.endpoint?.host ?? null],
       ['endpoint_port', peer.endpoint ? String(peer.endpoint.port) : null],
       ['persistent_keepalive', peer.persistentKeepalive > 0 ? String(peer.persistentKeepalive) : null],
+    ],
+  };
+}
+
+/** A roaming client: it dials in (no endpoint, no keepalive); its /32 and /128 lie outside wg0's
+ * prefix, so netifd adds routes for them (the home router's OSPF advertises them). */
+function clientPeerSection(client: WireguardClientPeer, wg: string): RenderedSection {
+  return {
+    name: `dlan_client_${client.clientId}`,
+    type: `wireguard_${wg}`,
+    options: [
+      ['description', client.client],
+      ['public_key', client.publicKey],
+      ['allowed_ips', [...client.allowedIps]],
+      ['route_allowed_ips', '1'],
     ],
   };
 }
@@ -117,6 +132,7 @@ export function renderUciNetwork(state: DesiredState, privateKey: string, psks: 
     const peer = wg.peers.find((p) => p.router === link.peer);
     if (peer) out.push(peerSection(peer, link, wg.interface, psks[peer.router] ?? null));
   }
+  for (const client of wg.clients ?? []) out.push(clientPeerSection(client, wg.interface));
   for (const link of state.links) {
     out.push({
       name: link.interface,
