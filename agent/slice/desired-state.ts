@@ -183,6 +183,17 @@ export interface DnsIntent {
   txt?: { name: string; text: string }[];
   /** Static MX records (mesh-wide) in config order; absent when there are none. */
   mx?: { name: string; target: string; preference: number }[];
+  /**
+   * PTR records this router serves: its loopback IPv4 and IPv6 (named `localDomain`), the static
+   * leases of its LANs (`<lease>.<localDomain>`), then the static A/AAAA records whose address is
+   * in one of its LANs or is its loopback (config order). An address may have several names.
+   * Always set by the slice; optional only for hand-made states.
+   */
+  ptr?: { address: string; name: string }[];
+  /** This router's reverse zones (its LAN prefixes, its loopback addresses): answered here, never forwarded. */
+  reverseZones?: string[];
+  /** Every other router's reverse zones, sent to its loopback IPv4; by router name, then as reverseZones. */
+  reverseDelegations?: { zone: string; server: string }[];
   /** Addresses dnsmasq listens on besides the LANs: the loopback (delegated queries). */
   listenAddresses: string[];
 }

@@ -1,9 +1,13 @@
 // DNS of one router: its own domain, delegation of every other router's domain to that router's
-// loopback, upstream resolvers and the mesh-wide static records.
+// loopback, upstream resolvers and the mesh-wide static records; reverse DNS the same way: the
+// PTRs of the addresses this router owns, its reverse zones answered locally, every other
+// router's reverse zones delegated to that router's loopback.
 import type { Config, Router } from '../config/config-types.ts';
-import { canonicalAddress } from '../model/address-arithmetic.ts';
+import { canonicalAddress, parsePrefix, prefixContains } from '../model/address-arithmetic.ts';
+import { reverseZones } from '../model/reverse-dns.ts';
 import type { DnsIntent } from './desired-state.ts';
 import { routerAddresses } from './mesh-addresses.ts';
+import { sliceLan } from './slice-interfaces.ts';
 
 export function routerDomain(config: Config, routerName: string): string {
   return `${routerName}.${config.domain}`;
@@ -11,6 +15,40 @@ export function routerDomain(config: Config, routerName: string): string {
 
 function dnsName(name: string): string {
   return name.toLowerCase().replace(/\.$/, '');
+}
+
+/** A router's reverse zones: its loopback addresses one by one, then each LAN's IPv4 and IPv6 prefix. */
+function routerReverseZones(config: Config, router: Router): string[] {
+  const a = routerAddresses(config, router.id);
+  const prefixes = [`${a.loopbackIpv4}/32`, `${a.loopbackIpv6}/128`, ...router.lan.flatMap((l) => (l.ipv6 === null ? [l.ipv4] : [l.ipv4, l.ipv6]))];
+  return prefixes.flatMap(reverseZones);
+}
+
+/**
+ * The PTRs this router serves. It owns its loopback addresses and every address of its LANs: the
+ * loopback is named after the router's domain (which answers the loopback forward, see the
+ * renderers), a static lease `<lease>.<router domain>`, and a static A/AAAA record inside a LAN or
+ * on the loopback gets one PTR per name. Records elsewhere (public addresses) get none here.
+ */
+function slicePtr(config: Config, self: Router): NonNullable<DnsIntent['ptr']> {
+  const me = routerAddresses(config, self.id);
+  const domain = routerDomain(config, self.name);
+  const ptr: NonNullable<DnsIntent['ptr']> = [
+    { address: me.loopbackIpv4, name: domain },
+    { address: me.loopbackIpv6, name: domain },
+  ];
+  const lans = sliceLan(self.lan);
+  for (const lan of lans) for (const l of lan.leases) ptr.push({ address: l.address, name: `${dnsName(l.name)}.${domain}` });
+  const owned = lans.flatMap((l) => [parsePrefix(l.ipv4.cidr), ...(l.ipv6 ? [parsePrefix(l.ipv6.cidr)] : [])]);
+  const mine = (address: string) => address === me.loopbackIpv4 || address === me.loopbackIpv6 || owned.some((p) => prefixContains(p, address));
+  // Config order of the records, not the sorted `records` list: the first name is the main one.
+  for (const r of config.dns.records) {
+    if (r.address === undefined || (r.type !== undefined && r.type !== 'A' && r.type !== 'AAAA')) continue;
+    const address = canonicalAddress(r.address);
+    const name = dnsName(r.name);
+    if (mine(address) && !ptr.some((p) => p.address === address && p.name === name)) ptr.push({ address, name });
+  }
+  return ptr;
 }
 
 export function sliceDns(config: Config, self: Router): DnsIntent {
@@ -44,12 +82,19 @@ export function sliceDns(config: Config, self: Router): DnsIntent {
   if (srv.length) extra.srv = srv;
   if (txt.length) extra.txt = txt;
   if (mx.length) extra.mx = mx;
+  const reverseDelegations = config.routers
+    .filter((r) => r.name !== self.name)
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    .flatMap((r) => routerReverseZones(config, r).map((zone) => ({ zone, server: routerAddresses(config, r.id).loopbackIpv4 })));
   return {
     ...extra,
     localDomain: routerDomain(config, self.name),
     upstreams: config.dns.upstream.map(canonicalAddress),
     delegations,
     records: [...records.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([name, addresses]) => ({ name, addresses })),
+    ptr: slicePtr(config, self),
+    reverseZones: routerReverseZones(config, self),
+    reverseDelegations,
     listenAddresses: [me.loopbackIpv4, me.loopbackIpv6],
   };
 }

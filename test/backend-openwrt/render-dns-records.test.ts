@@ -46,6 +46,6 @@ test('CNAME, SRV, MX and TXT become cname, srvhost, mxhost and dnsrr sections wi
 
 test('a config without the new record kinds slices without their fields and renders no such section', () => {
   const { state, sections } = dhcpSections('');
-  assert.deepEqual(Object.keys(state.dns).sort(), ['delegations', 'listenAddresses', 'localDomain', 'records', 'upstreams']);
+  assert.deepEqual(Object.keys(state.dns).sort(), ['delegations', 'listenAddresses', 'localDomain', 'ptr', 'records', 'reverseDelegations', 'reverseZones', 'upstreams']);
   assert.ok(!sections.some((s) => ['cname', 'srvhost', 'mxhost', 'dnsrr'].includes(s.type)));
 });

@@ -1,11 +1,14 @@
 // dnsmasq configuration of one router on Linux, in three files:
 //  - the main file (Debian's conf-dir /etc/dnsmasq.d): listening, upstreams, the router's own domain,
 //    delegation of every other router's domain to its loopback, DHCP ranges and router advertisements;
-//  - an addn-hosts file with the static records (several addresses per name are all returned);
+//  - an addn-hosts file with the router's own name on its loopback, the names of its static leases
+//    and the static records (several addresses per name are all returned); a hosts line answers
+//    the reverse query too, so this file is also where most PTRs come from;
 //  - a dhcp-hostsfile with the static leases (by MAC for IPv4, by DUID for IPv6).
 // Records and leases sit in their own files because SIGHUP makes dnsmasq re-read those two but NOT
 // the main file: a lease or record change is then a reload, only a main-file change a restart.
 import type { DesiredState, DnsIntent, LanInterface } from '../../slice/desired-state.ts';
+import { reverseName } from '../../model/reverse-dns.ts';
 import { safeInt, safeInterface, safeName } from '../../render/common/safe-token.ts';
 import { safeAddress, safeDnsName, safeDuid, safeLeaseTime, safeMac, safeTxtText } from './linux-safe-tokens.ts';
 
@@ -60,6 +63,32 @@ function extraRecordLines(dns: DnsIntent): string[] {
   return lines.length ? ['', '# Static CNAME, SRV, TXT and MX records', ...lines] : [];
 }
 
+/**
+ * Reverse DNS in the main file: this router's reverse zones answered here (local=: NXDOMAIN for an
+ * unknown address, never asked upstream), every other router's zones asked to its loopback, and
+ * ptr-record= for an address with several names: a hosts file answers only its first name there,
+ * a ptr-record replaces that answer with the full list.
+ */
+function reverseLines(dns: DnsIntent): string[] {
+  const byAddress = new Map<string, string[]>();
+  for (const p of dns.ptr ?? []) byAddress.set(p.address, [...(byAddress.get(p.address) ?? []), p.name]);
+  const lines = [
+    ...(dns.reverseZones ?? []).map((z) => `local=/${safeDnsName(z)}/`),
+    ...(dns.reverseDelegations ?? []).map((d) => `server=/${safeDnsName(d.zone)}/${safeAddress(d.server)}`),
+    ...[...byAddress].filter(([, names]) => names.length > 1).flatMap(([address, names]) => {
+      const rev = safeDnsName(reverseName(safeAddress(address)));
+      return names.map((n) => `ptr-record=${rev},${safeDnsName(n)}`);
+    }),
+  ];
+  return lines.length ? ['', "# Reverse DNS: this router's zones answered here, other routers' zones asked to their loopback", ...lines] : [];
+}
+
+/** PTR names that are not static records (the loopback's, the leases'): hosts lines, forward and reverse. */
+function ownHostLines(dns: DnsIntent): string[] {
+  const recorded = new Set(dns.records.flatMap((r) => r.addresses.map((a) => `${a} ${r.name}`)));
+  return (dns.ptr ?? []).filter((p) => !recorded.has(`${p.address} ${p.name}`)).map((p) => `${safeAddress(p.address)} ${safeDnsName(p.name)}`);
+}
+
 export function renderDnsmasqFiles(state: DesiredState, paths: DnsmasqPaths): DnsmasqFiles {
   const dns = state.dns;
   const local = safeDnsName(dns.localDomain);
@@ -85,6 +114,7 @@ export function renderDnsmasqFiles(state: DesiredState, paths: DnsmasqPaths): Dn
       conf.push(`server=/${domain}/${safeAddress(d.server)}`, `rebind-domain-ok=/${domain}/`);
     }
   }
+  conf.push(...reverseLines(dns));
 
   // bind-dynamic: one socket per address, following addresses as they come and go (a LAN device
   // that appears later, the loopback added by dlan), and no clash with another resolver bound to
@@ -103,6 +133,7 @@ export function renderDnsmasqFiles(state: DesiredState, paths: DnsmasqPaths): Dn
   conf.push('');
 
   const hosts: string[] = [header(state, 'static DNS records'), ''];
+  hosts.push(...ownHostLines(dns));
   for (const r of dns.records) {
     const name = safeDnsName(r.name);
     for (const a of r.addresses) hosts.push(`${safeAddress(a)} ${name}`);

@@ -2,6 +2,10 @@
 // sets its own domain, the delegation of every other router's domain to that router's loopback,
 // the upstreams and the interfaces; the stock tuning options stay. Per LAN a dhcp section (DHCPv4
 // range, DHCPv6 + RA when the LAN has IPv6), host sections for static leases, hostrecords.
+// Reverse DNS: dnsmasq.init has no PTR section, but a hostrecord (host-record=) answers A/AAAA
+// and PTR; the router's name on its loopback and its lease names become hostrecords, the static
+// records already are. Its own reverse zones are `server '/zone/'` (no address: answered here,
+// never forwarded), other routers' zones `server '/zone/<loopback>'`.
 import type { DesiredState, DnsIntent, LanInterface } from '../../../slice/desired-state.ts';
 import type { RenderedSection, SectionSelector } from './rendered-uci.ts';
 
@@ -83,6 +87,26 @@ function extraRecords(dns: DnsIntent, unique: (prefix: string, name: string) => 
   ];
 }
 
+/**
+ * host-record= takes one IPv4 and one IPv6 address (a further one replaces the first), so a name
+ * with several addresses of a family needs several hostrecords: the i-th IPv4 with the i-th IPv6.
+ */
+function addressPairs(addresses: string[]): string[][] {
+  const v4 = addresses.filter((a) => !a.includes(':'));
+  const v6 = addresses.filter((a) => a.includes(':'));
+  return Array.from({ length: Math.max(v4.length, v6.length) }, (_, i) => [...(v4[i] ? [v4[i]] : []), ...(v6[i] ? [v6[i]] : [])]);
+}
+
+/** PTR names that are not static records (the loopback's, the leases'), grouped by name in ptr order. */
+function ownNames(dns: DnsIntent): { name: string; addresses: string[] }[] {
+  const recorded = new Set(dns.records.flatMap((r) => r.addresses.map((a) => `${a} ${r.name}`)));
+  const byName = new Map<string, string[]>();
+  for (const p of dns.ptr ?? []) {
+    if (!recorded.has(`${p.address} ${p.name}`)) byName.set(p.name, [...(byName.get(p.name) ?? []), p.address]);
+  }
+  return [...byName].map(([name, addresses]) => ({ name, addresses }));
+}
+
 export function renderUciDhcp(state: DesiredState): RenderedSection[] {
   const dns = state.dns;
   const listenDevices = [...state.lan.map((l) => l.device), state.wireguard.interface, ...state.links.map((l) => l.interface)];
@@ -94,7 +118,15 @@ export function renderUciDhcp(state: DesiredState): RenderedSection[] {
       options: [
         ['domain', dns.localDomain],
         ['local', `/${dns.localDomain}/`],
-        ['server', nonEmpty([...dns.upstreams, ...dns.delegations.map((d) => `/${d.domain}/${d.server}`)])],
+        [
+          'server',
+          nonEmpty([
+            ...dns.upstreams,
+            ...dns.delegations.map((d) => `/${d.domain}/${d.server}`),
+            ...(dns.reverseZones ?? []).map((z) => `/${z}/`),
+            ...(dns.reverseDelegations ?? []).map((d) => `/${d.zone}/${d.server}`),
+          ]),
+        ],
         // Answers from other routers carry private addresses: allowed for their domains only.
         ['rebind_domain', dns.delegations.length ? dns.delegations.map((d) => d.domain) : null],
         ['noresolv', dns.upstreams.length ? '1' : null],
@@ -125,16 +157,10 @@ export function renderUciDhcp(state: DesiredState): RenderedSection[] {
     used.add(id);
     return id;
   };
-  for (const r of dns.records) {
-    out.push({
-      name: unique('dlan_rec', r.name),
-      type: 'hostrecord',
-      options: [
-        ['name', r.name],
-        ['ip', [...r.addresses]],
-      ],
-    });
-  }
+  const hostrecords = (prefix: string, name: string, addresses: string[]) =>
+    addressPairs(addresses).map((ip): RenderedSection => ({ name: unique(prefix, name), type: 'hostrecord', options: [['name', name], ['ip', ip]] }));
+  for (const o of ownNames(dns)) out.push(...hostrecords('dlan_ptr', o.name, o.addresses));
+  for (const r of dns.records) out.push(...hostrecords('dlan_rec', r.name, r.addresses));
   out.push(...extraRecords(dns, unique));
   return out;
 }
