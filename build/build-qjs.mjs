@@ -37,13 +37,14 @@ export const NODE_ONLY_MODULES = {
   'agent/cli/commands/seal.ts': 'seal.ts',
   'agent/cli/commands/review.ts': 'review.ts',
   'agent/cli/commands/graph.ts': 'graph.ts',
+  'agent/cli/commands/client-config.ts': 'client-config.ts',
 };
 
 function nodeOnlyStubs(root) {
   return {
     name: 'node-only-stubs',
     setup(b) {
-      b.onResolve({ filter: /(linux-backend|seal|review|graph)\.ts$/ }, (args) => {
+      b.onResolve({ filter: /(linux-backend|seal|review|graph|client-config)\.ts$/ }, (args) => {
         const full = join(args.resolveDir, args.path);
         for (const [mod, stub] of Object.entries(NODE_ONLY_MODULES)) {
           if (full === join(root, mod)) return { path: join(root, 'build', 'qjs-stubs', stub) };

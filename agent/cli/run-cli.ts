@@ -3,6 +3,7 @@
 import type { CliContext, Command } from './cli-context.ts';
 import { applyCommand } from './commands/apply.ts';
 import { graphCommand } from './commands/graph.ts';
+import { clientConfigCommand } from './commands/client-config.ts';
 import { reviewCommand } from './commands/review.ts';
 import { keygenCommand } from './commands/keygen.ts';
 import { planCommand } from './commands/plan.ts';
@@ -18,7 +19,7 @@ import { syncCommand } from './commands/sync.ts';
 import { sealCommand } from './commands/seal.ts';
 import { UsageError } from './parse-args.ts';
 
-export const COMMANDS: Command[] = [validateCommand, renderCommand, planCommand, applyCommand, keygenCommand, uninstallCommand, restoreCommand, initCommand, syncCommand, runCommand, statusCommand, rollbackCommand, graphCommand, reviewCommand, sealCommand];
+export const COMMANDS: Command[] = [validateCommand, renderCommand, planCommand, applyCommand, keygenCommand, uninstallCommand, restoreCommand, initCommand, syncCommand, runCommand, statusCommand, rollbackCommand, graphCommand, reviewCommand, sealCommand, clientConfigCommand];
 
 function mainUsage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -1,0 +1,2 @@
+import { nodeOnlyCommand } from './admin-command.ts';
+export const clientConfigCommand = nodeOnlyCommand('client-config');
