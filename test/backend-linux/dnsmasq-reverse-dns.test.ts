@@ -12,6 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { loadConfig } from '../../agent/config/load-config.ts';
 import { sliceRouter } from '../../agent/slice/slice-router.ts';
 import { renderDnsmasqFiles } from '../../agent/backend/linux/render-dnsmasq-conf.ts';
+import { UnsafeValueError } from '../../agent/render/common/safe-token.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 const NS = `dlan-ptr-${process.pid}`;
@@ -113,4 +114,18 @@ test('real dnsmasq: own PTRs answered, own zones never forwarded, other routers\
     sh(['ip', 'netns', 'del', NS]);
     if (!process.env.KEEP) rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('hostile PTR names and zones are refused, not written', () => {
+  const state = sliceRouter(referenceWithR2Lease(), 'r1');
+  const paths = { hosts: '/h', dhcpHosts: '/d', leases: '/l' };
+  const hostile = (edit: (s: typeof state) => void) => {
+    const s = structuredClone(state);
+    edit(s);
+    assert.throws(() => renderDnsmasqFiles(s, paths), UnsafeValueError);
+  };
+  hostile((s) => s.dns.ptr!.push({ address: '10.2.0.9', name: 'x\nserver=/#/203.0.113.9' }));
+  hostile((s) => s.dns.ptr!.push({ address: '10.2.0.9 evil.example', name: 'x.example' }));
+  hostile((s) => s.dns.reverseZones!.push('0.2.10.in-addr.arpa/#'));
+  hostile((s) => s.dns.reverseDelegations!.push({ zone: '9.10.in-addr.arpa', server: '10.1.1.2#5353' }));
 });
