@@ -76,7 +76,7 @@ export function parseHostPort(text: string, portRequired: boolean): Parsed<HostP
   if (/^[0-9.]+$/.test(hostText)) {
     const ip = parseIp(hostText, 'ipv4');
     if (!ip) return { ok: false, reason: `${show(hostText)} is not a valid IPv4 address (four numbers 0..255 separated by dots)` };
-    return withPort({ host: ip.toString(), kind: 'ipv4', port: null }, portText);
+    return withPort({ host: canonicalIp(ip), kind: 'ipv4', port: null }, portText);
   }
   const problem = hostNameProblem(hostText);
   if (problem) return { ok: false, reason: `${show(hostText)}: ${problem}` };
@@ -118,6 +118,6 @@ export function parseListen(text: string): Parsed<ListenAddress> {
   }
   const family = r.value.kind;
   const ip = parseIp(r.value.host, family)!;
-  const wildcard = family === 'ipv4' ? ip.toString() === '0.0.0.0' : canonicalIp(ip) === canonicalIp(parseIp('::')!);
+  const wildcard = ip.value === 0n;
   return { ok: true, value: { family, address: wildcard ? null : canonicalIp(ip), port: r.value.port! } };
 }

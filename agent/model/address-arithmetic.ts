@@ -1,8 +1,8 @@
-// Address and prefix arithmetic on top of ipaddr.js (parsing, formatting, containment). Offsets
-// are added as BigInt over the address bytes, so IPv4 and IPv6 share one code path.
-import ipaddr from 'ipaddr.js';
+// Address and prefix arithmetic (parsing, formatting, containment). Offsets are added as BigInt
+// over the address bits, so IPv4 and IPv6 share one code path.
+import { familyBits, formatIpValue, parseIpValue, type Family } from './ip-address.ts';
 
-export type Family = 'ipv4' | 'ipv6';
+export type { Family };
 
 export interface ParsedPrefix {
   family: Family;
@@ -13,39 +13,37 @@ export interface ParsedPrefix {
   bits: number;
 }
 
-function toBigInt(bytes: number[]): bigint {
-  let v = 0n;
-  for (const b of bytes) v = (v << 8n) | BigInt(b);
-  return v;
+function fromBigInt(v: bigint, bits: number): string {
+  return formatIpValue({ family: bits === 32 ? 'ipv4' : 'ipv6', value: v });
 }
 
-function fromBigInt(v: bigint, bits: number): string {
-  const bytes: number[] = [];
-  for (let i = bits / 8 - 1; i >= 0; i--) bytes.push(Number((v >> BigInt(i * 8)) & 0xffn));
-  const addr = ipaddr.fromByteArray(bytes);
-  return addr.kind() === 'ipv6' ? (addr as ipaddr.IPv6).toRFC5952String() : addr.toString();
+/** The address bits of a literal. Throws on invalid input (callers pass validated text). */
+function addressValue(text: string): { family: Family; value: bigint } {
+  const ip = parseIpValue(text);
+  if (!ip) throw new TypeError(`${JSON.stringify(text)} is not an IP address`);
+  return ip;
 }
 
 /** Canonical text of an address (RFC 5952 for IPv6). Throws on invalid input. */
 export function canonicalAddress(text: string): string {
-  const a = ipaddr.parse(text);
-  return a.kind() === 'ipv6' ? (a as ipaddr.IPv6).toRFC5952String() : a.toString();
+  return formatIpValue(addressValue(text));
 }
 
 export function addressFamily(text: string): Family | null {
-  if (ipaddr.IPv4.isValidFourPartDecimal(text)) return 'ipv4';
-  if (!text.includes(':') || !ipaddr.IPv6.isValid(text)) return null;
-  return 'ipv6';
+  return parseIpValue(text)?.family ?? null;
 }
 
 /** Parses `addr/len`, clearing host bits. Throws on invalid input. */
 export function parsePrefix(cidr: string): ParsedPrefix {
-  const [addr, prefix] = ipaddr.parseCIDR(cidr);
-  const bits = addr.kind() === 'ipv4' ? 32 : 128;
-  const value = toBigInt(addr.toByteArray());
+  const slash = cidr.lastIndexOf('/');
+  const addr = addressValue(slash < 0 ? cidr : cidr.slice(0, slash));
+  const bits = familyBits(addr.family);
+  const prefixText = cidr.slice(slash + 1);
+  const prefix = Number(prefixText);
+  if (slash < 0 || !/^[0-9]{1,3}$/.test(prefixText) || prefix > bits) throw new TypeError(`${JSON.stringify(cidr)} is not a CIDR prefix`);
   const hostBits = BigInt(bits - prefix);
-  const network = (value >> hostBits) << hostBits;
-  return { family: addr.kind() as Family, network: fromBigInt(network, bits), prefix, bits };
+  const network = (addr.value >> hostBits) << hostBits;
+  return { family: addr.family, network: fromBigInt(network, bits), prefix, bits };
 }
 
 /** Number of addresses in the prefix (2^(bits-prefix)). */
@@ -58,7 +56,7 @@ export function addressAt(p: ParsedPrefix, offset: bigint): string {
   if (offset < 0n || offset >= prefixSize(p)) {
     throw new RangeError(`offset ${offset} is outside ${p.network}/${p.prefix}`);
   }
-  return fromBigInt(toBigInt(ipaddr.parse(p.network).toByteArray()) + offset, p.bits);
+  return fromBigInt(addressValue(p.network).value + offset, p.bits);
 }
 
 /**
@@ -84,19 +82,19 @@ export function prefixesOverlap(a: ParsedPrefix, b: ParsedPrefix): boolean {
   if (a.family !== b.family) return false;
   const shorter = Math.min(a.prefix, b.prefix);
   const shift = BigInt(a.bits - shorter);
-  const na = toBigInt(ipaddr.parse(a.network).toByteArray()) >> shift;
-  const nb = toBigInt(ipaddr.parse(b.network).toByteArray()) >> shift;
+  const na = addressValue(a.network).value >> shift;
+  const nb = addressValue(b.network).value >> shift;
   return na === nb;
 }
 
 /** Whether `address` lies inside prefix `p`. */
 export function prefixContains(p: ParsedPrefix, address: string): boolean {
-  const a = ipaddr.parse(address);
-  if (a.kind() !== p.family) return false;
-  return prefixesOverlap(p, { family: p.family, network: fromBigInt(toBigInt(a.toByteArray()), p.bits), prefix: p.bits, bits: p.bits });
+  const a = addressValue(address);
+  if (a.family !== p.family) return false;
+  return prefixesOverlap(p, { family: p.family, network: fromBigInt(a.value, p.bits), prefix: p.bits, bits: p.bits });
 }
 
 /** Dotted netmask of an IPv4 prefix length. */
 export function ipv4Netmask(prefix: number): string {
-  return ipaddr.IPv4.subnetMaskFromPrefixLength(prefix).toString();
+  return fromBigInt(((1n << 32n) - 1n) ^ ((1n << BigInt(32 - prefix)) - 1n), 32);
 }

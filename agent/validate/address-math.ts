@@ -1,11 +1,11 @@
 // Strict, total parsing of the addresses and prefixes written in the config, on top of the mesh
 // model's arithmetic (agent/model/address-arithmetic.ts), so that validation accepts exactly what
 // the model computes with: the same "N-th usable address", overlap and pool-size definitions.
-import ipaddr from 'ipaddr.js';
 import { hasNthUsable, parsePrefix, prefixSize, prefixesOverlap, type Family, type ParsedPrefix } from '../model/address-arithmetic.ts';
+import { formatIpValue, parseIpValue, type IpValue } from '../model/ip-address.ts';
 
 export type IpFamily = Family;
-export type IpAddress = ipaddr.IPv4 | ipaddr.IPv6;
+export type IpAddress = IpValue;
 
 export interface Cidr extends ParsedPrefix {
   /** As written. */
@@ -19,9 +19,7 @@ export interface Cidr extends ParsedPrefix {
 /** Parses one IP address; `null` when it is not a strict IPv4 (dotted quad) or IPv6 literal (no zone). */
 export function parseIp(text: unknown, family?: IpFamily): IpAddress | null {
   if (typeof text !== 'string') return null;
-  if (family !== 'ipv6' && ipaddr.IPv4.isValidFourPartDecimal(text)) return ipaddr.IPv4.parse(text);
-  if (family !== 'ipv4' && text.includes(':') && !text.includes('%') && ipaddr.IPv6.isValid(text)) return ipaddr.IPv6.parse(text);
-  return null;
+  return parseIpValue(text, family);
 }
 
 /** Parses `address/prefix`; `null` when malformed or not of `family`. */
@@ -31,15 +29,15 @@ export function parseCidr(text: unknown, family?: IpFamily): Cidr | null {
   if (slash < 0 || !/^(0|[1-9][0-9]{0,2})$/.test(text.slice(slash + 1))) return null;
   const address = parseIp(text.slice(0, slash), family);
   if (!address) return null;
-  const bits = address.kind() === 'ipv4' ? 32 : 128;
+  const bits = address.family === 'ipv4' ? 32 : 128;
   if (Number(text.slice(slash + 1)) > bits) return null;
-  const p = parsePrefix(`${address.toString()}/${text.slice(slash + 1)}`);
   const canonical = canonicalIp(address);
-  return { ...p, text, address: canonical, hostBitsSet: canonical !== canonicalIp(ipaddr.parse(p.network)) };
+  const p = parsePrefix(`${canonical}/${text.slice(slash + 1)}`);
+  return { ...p, text, address: canonical, hostBitsSet: canonical !== p.network };
 }
 
 export function canonicalIp(address: IpAddress): string {
-  return address.kind() === 'ipv6' ? (address as ipaddr.IPv6).toRFC5952String() : address.toString();
+  return formatIpValue(address);
 }
 
 /** `10.2.0.0/24` for `10.2.0.5/24`. */
@@ -66,13 +64,14 @@ export function cidrsOverlap(a: ParsedPrefix, b: ParsedPrefix): boolean {
 /** Whether the written address is the network or broadcast address of its IPv4 prefix. */
 export function isNetworkOrBroadcast(c: Cidr): boolean {
   if (c.family !== 'ipv4' || c.prefix > 30) return false;
-  const broadcast = ipaddr.IPv4.broadcastAddressFromCIDR(`${c.network}/${c.prefix}`).toString();
+  const network = parseIpValue(c.network, 'ipv4')!.value;
+  const broadcast = formatIpValue({ family: 'ipv4', value: network | ((1n << BigInt(32 - c.prefix)) - 1n) });
   return !c.hostBitsSet || c.address === broadcast;
 }
 
 /** ULA (fc00::/7). */
 export function isUniqueLocal(c: ParsedPrefix): boolean {
-  return c.family === 'ipv6' && ipaddr.parse(c.network).range() === 'uniqueLocal';
+  return c.family === 'ipv6' && parseIpValue(c.network, 'ipv6')!.value >> 121n === 0x7en;
 }
 
 export { prefixSize };

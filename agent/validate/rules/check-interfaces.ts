@@ -105,8 +105,7 @@ function checkLanSubnets(mesh: MeshView, out: Findings): void {
 
 function spanOf(c: Cidr): Span {
   const bits = c.family === 'ipv4' ? 32 : 128;
-  let lo = 0n;
-  for (const b of parseIp(c.network, c.family)!.toByteArray()) lo = (lo << 8n) | BigInt(b);
+  let lo = parseIp(c.network, c.family)!.value;
   lo = (lo >> BigInt(bits - c.prefix)) << BigInt(bits - c.prefix);
   return { family: c.family, lo, hi: lo + (1n << BigInt(bits - c.prefix)) - 1n };
 }
