@@ -18,6 +18,7 @@ import { daemonPids, ospfNeighbors } from '../../lab/router-cli.ts';
 import { inNs, run, sleep } from '../../lab/run.ts';
 import { pushChange, r4Failover, waitForBfd } from '../../lab/scenarios.ts';
 import { CLIENT, HOMES, INTERNET, LAB_DIR, ROUTERS, SERVERS, routerByName } from '../../lab/topology.ts';
+import { digReverseFrom } from '../../lab/reverse-dns-probe.ts';
 
 const CAPTURE = join(LAB_DIR, 'inet0.pcap');
 /** The routers' addresses as seen on the internet: R4, R5 and the home routers' NAT addresses. */
@@ -78,6 +79,19 @@ describe('reference network lab (namespaces, real daemons)', { timeout: 26 * 60_
     const s2 = SERVERS.find((s) => s.name === 's2')!;
     assert.deepEqual(await digFrom(s2, 's1.r1.lan', 'A'), ['10.2.0.2']);
     assert.ok((await digFrom(s2, 's1.r1.lan', 'AAAA')).includes('fd79:2de7:db86::2'), 's1.r1.lan AAAA has the DUID lease');
+  });
+
+  test('2b. reverse DNS: each router answers the PTRs of its addresses, the others forward to it', async () => {
+    const server = (name: string) => SERVERS.find((s) => s.name === name)!;
+    const s2 = serverAddresses(server('s2'));
+    // From S1 at R1 (10.2.0.1): S2's DHCP addresses are R2's (delegated), R3's loopback is R3's.
+    for (const address of [s2.ipv4!, s2.ipv6!]) assert.deepEqual(await digReverseFrom(server('s1'), address, '10.2.0.1'), ['s2.r2.lan.'], `-x ${address} at R1`);
+    for (const address of ['10.1.1.3', 'fd00:0:1:1::3']) assert.deepEqual(await digReverseFrom(server('s1'), address, '10.2.0.1'), ['r3.lan.'], `-x ${address} at R1`);
+    // From S5 at R3 (10.2.2.1): S1's static lease is R1's; so is R1's loopback name.
+    assert.deepEqual(await digReverseFrom(server('s5'), '10.2.0.2', '10.2.2.1'), ['s1.r1.lan.']);
+    assert.deepEqual(await digReverseFrom(server('s5'), '10.1.1.1', '10.2.2.1'), ['r1.lan.']);
+    // At the owner, an address with a lease and a record returns both names.
+    assert.deepEqual(await digReverseFrom(server('s1'), 'fd79:2de7:db86::2', '10.2.0.1'), ['nas.example.com.', 's1.r1.lan.']);
   });
 
   test('3. the internet client reaches the exposed services on R4 and R5 (load balanced, PROXY protocol, UDP)', async () => {
