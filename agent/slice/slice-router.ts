@@ -8,7 +8,7 @@ import { sliceFirewall } from './slice-firewall.ts';
 import { sliceLan, sliceWan } from './slice-interfaces.ts';
 import { sliceLinks } from './slice-links.ts';
 import { sliceServices } from './slice-services.ts';
-import { sliceClients } from './slice-clients.ts';
+import { sliceClients, withClientRecords } from './slice-clients.ts';
 
 export const WIREGUARD_INTERFACE = 'wg0';
 
@@ -61,7 +61,7 @@ export function sliceRouter(config: Config, routerName: string): DesiredState {
       ptpInterfaces: links.map((l) => ({ interface: l.interface, cost: l.cost, bfd: l.bfd })),
       bfd: { enabled: bfdAnywhere, intervalMs: config.ospf.bfd_interval, multiplier: config.ospf.bfd_multiplier },
     },
-    dns: sliceDns(config, self),
+    dns: withClientRecords(sliceDns(config, self), clients.dnsRecords),
     services,
     firewall: {
       ...sliceFirewall(config, self, { wan, lan, links, services, ssh, wgInterface: WIREGUARD_INTERFACE }),

@@ -56,6 +56,18 @@ test('slice: a router with an endpoint serving clients opens its WireGuard port 
   assert.deepEqual(sliceRouter({ ...solo, clients: [] }, 'cloud').firewall.wanInput, []);
 });
 
+test('DNS: the home router answers <client>.<home>.<domain> with the client\'s addresses', () => {
+  const names = (router: string) => sliceRouter(config, router).dns.records.filter((r) => r.addresses.some((x) => x.startsWith('10.1.2.')));
+  assert.deepEqual(names('cloud'), [
+    { name: 'laptop.cloud.lan', addresses: ['10.1.2.1', 'fd00:0:1:2::1'] },
+    { name: 'phone.cloud.lan', addresses: ['10.1.2.2', 'fd00:0:1:2::2'] },
+  ]);
+  assert.deepEqual(names('office'), [{ name: 'tablet.office.lan', addresses: ['10.1.2.5', 'fd00:0:1:2::5'] }], 'the egress router does not name the phone');
+  assert.deepEqual(names('home'), []);
+  // Other routers reach the name through the existing delegation of cloud.lan to cloud.
+  assert.ok(sliceRouter(config, 'home').dns.delegations.some((d) => d.domain === 'cloud.lan'));
+});
+
 test('bird: client /32s and /128s are stub networks of the home router only', () => {
   const cloud = renderBirdConf(sliceRouter(config, 'cloud'));
   for (const p of ['10.1.2.1/32', '10.1.2.2/32', 'fd00:0:1:2::1/128', 'fd00:0:1:2::2/128']) assert.ok(cloud.includes(`\t\tstubnet ${p};\n`), p);
