@@ -5,23 +5,15 @@
 // forwarding to r2's loopback, which answers them from its own data.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
 import { loadConfig } from '../../agent/config/load-config.ts';
 import { sliceRouter } from '../../agent/slice/slice-router.ts';
 import { renderDnsmasqFiles } from '../../agent/backend/linux/render-dnsmasq-conf.ts';
 import { UnsafeValueError } from '../../agent/render/common/safe-token.ts';
+import { dnsmasqNetns } from '../support/dnsmasq-netns.ts';
 
 const root = join(import.meta.dirname, '..', '..');
-const NS = `dlan-ptr-${process.pid}`;
-
-function sh(argv: string[]) {
-  const r = spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8', timeout: 20000 });
-  return { code: r.status ?? 1, out: `${r.stdout ?? ''}${r.stderr ?? ''}`, stdout: r.stdout ?? '' };
-}
-const inNs = (argv: string[]) => sh(['ip', 'netns', 'exec', NS, ...argv]);
 
 function referenceWithR2Lease() {
   const base = readFileSync(join(root, 'examples', 'reference', 'dlan.yaml'), 'utf8');
@@ -49,33 +41,15 @@ function dnsOnly(conf: string): string {
 
 test('real dnsmasq: own PTRs answered, own zones never forwarded, other routers\' zones asked to their loopback', () => {
   const config = referenceWithR2Lease();
-  const dir = mkdtempSync(join(tmpdir(), 'dlan-ptr-'));
-  chmodSync(dir, 0o755); // dnsmasq reads addn-hosts after dropping root
-  const add = sh(['ip', 'netns', 'add', NS]);
-  assert.equal(add.code, 0, add.out);
-  const pids: string[] = [];
+  const lab = dnsmasqNetns('ptr');
   try {
-    assert.equal(inNs(['ip', 'link', 'set', 'lo', 'up']).code, 0);
     for (const r of ['r1', 'r2']) {
       const state = sliceRouter(config, r);
-      for (const a of [`${state.loopback.ipv4}/32`, `${state.loopback.ipv6}/128`]) assert.equal(inNs(['ip', 'addr', 'add', a, 'dev', 'lo']).code, 0);
-      const files = renderDnsmasqFiles(state, { hosts: join(dir, `${r}.hosts`), dhcpHosts: join(dir, `${r}.dhcp-hosts`), leases: join(dir, `${r}.leases`) });
-      writeFileSync(join(dir, `${r}.hosts`), files.hosts);
-      writeFileSync(join(dir, `${r}.conf`), dnsOnly(files.conf));
-      const check = sh(['dnsmasq', '--test', `--conf-file=${join(dir, `${r}.conf`)}`]);
-      assert.equal(check.code, 0, check.out);
-      const pid = join(dir, `${r}.pid`);
-      const start = inNs(['dnsmasq', `--conf-file=${join(dir, `${r}.conf`)}`, `--listen-address=${state.loopback.ipv4}`, '--bind-interfaces', '--no-hosts', '--log-queries', `--log-facility=${join(dir, `${r}.log`)}`, `--pid-file=${pid}`]);
-      assert.equal(start.code, 0, start.out);
-      pids.push(pid);
+      const files = renderDnsmasqFiles(state, { hosts: join(lab.dir, `${r}.hosts`), dhcpHosts: join(lab.dir, `${r}.dhcp-hosts`), leases: join(lab.dir, `${r}.leases`) });
+      writeFileSync(join(lab.dir, `${r}.hosts`), files.hosts);
+      lab.start(r, dnsOnly(files.conf), [state.loopback.ipv4, state.loopback.ipv6]);
     }
-    const dig = (server: string, args: string[]) => {
-      const r = inNs(['dig', '+time=2', '+tries=1', `@${server}`, ...args]);
-      const status = /status: (\w+)/.exec(r.stdout)?.[1] ?? `no answer: ${r.out}`;
-      const answers = inNs(['dig', '+short', '+time=2', '+tries=1', `@${server}`, ...args]).stdout.trim().split('\n').filter(Boolean).sort();
-      return { status, answers };
-    };
-    const atR1 = (...args: string[]) => dig('10.1.1.1', args);
+    const atR1 = (...args: string[]) => lab.dig('10.1.1.1', args);
 
     // r1's own data
     assert.deepEqual(atR1('-x', '10.1.1.1'), { status: 'NOERROR', answers: ['r1.lan.'] });
@@ -95,24 +69,15 @@ test('real dnsmasq: own PTRs answered, own zones never forwarded, other routers\
     assert.deepEqual(atR1('-x', '10.1.1.2'), { status: 'NOERROR', answers: ['r2.lan.'] });
     assert.equal(atR1('-x', '10.2.1.77').status, 'NXDOMAIN');
 
-    const r1Log = readFileSync(join(dir, 'r1.log'), 'utf8');
+    const r1Log = lab.log('r1');
     assert.match(r1Log, /forwarded 10\.1\.2\.10\.in-addr\.arpa to 10\.1\.1\.2/);
     assert.match(r1Log, /forwarded a\.0\.0\.0\.0\.0\.0\.0\.0\.0\.0\.0\.0\.0\.0\.0\.0\.0\.0\.0\.b\.1\.a\.5\.e\.2\.d\.6\.5\.3\.d\.f\.ip6\.arpa to 10\.1\.1\.2/);
     assert.doesNotMatch(r1Log, /forwarded (77\.0\.2\.10\.in-addr|7\.7\.0\.0\.[0-9a-f.]*6\.8\.b\.d\.7\.e\.d\.2\.9\.7\.d\.f\.ip6)\.arpa/, 'own zones never leave r1');
-    // dnsmasq writes its log file lazily: wait (bounded) for r2's line.
-    const asked = /query\[PTR\] 10\.1\.2\.10\.in-addr\.arpa from /; // only r1 forwards there: dig asks r1 alone
-    for (let i = 0; i < 20 && !asked.test(readFileSync(join(dir, 'r2.log'), 'utf8')); i++) sh(['sleep', '0.1']);
-    assert.match(readFileSync(join(dir, 'r2.log'), 'utf8'), asked, 'r2 got the question from r1');
+    // Only r1 forwards there (dig asks r1 alone): r2 got the question.
+    const asked = /query\[PTR\] 10\.1\.2\.10\.in-addr\.arpa from /;
+    assert.match(lab.log('r2', asked), asked, 'r2 got the question from r1');
   } finally {
-    for (const pid of pids) {
-      try {
-        process.kill(Number(readFileSync(pid, 'utf8').trim()), 'SIGTERM');
-      } catch {
-        // not started
-      }
-    }
-    sh(['ip', 'netns', 'del', NS]);
-    if (!process.env.KEEP) rmSync(dir, { recursive: true, force: true });
+    lab.close();
   }
 });
 

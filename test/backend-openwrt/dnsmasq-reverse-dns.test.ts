@@ -6,23 +6,14 @@
 // and other routers' zones forwarded to their loopback.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
 import { loadConfig } from '../../agent/config/load-config.ts';
 import { sliceRouter } from '../../agent/slice/slice-router.ts';
 import { renderUciDhcp } from '../../agent/backend/openwrt/render/render-uci-dhcp.ts';
 import type { RenderedSection } from '../../agent/backend/openwrt/render/rendered-uci.ts';
+import { dnsmasqNetns } from '../support/dnsmasq-netns.ts';
 import { repoRoot } from './support/openwrt-root.ts';
-
-const NS = `dlan-owptr-${process.pid}`;
-
-function sh(argv: string[]) {
-  const r = spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8', timeout: 20000 });
-  return { code: r.status ?? 1, out: `${r.stdout ?? ''}${r.stderr ?? ''}`, stdout: r.stdout ?? '' };
-}
-const inNs = (argv: string[]) => sh(['ip', 'netns', 'exec', NS, ...argv]);
 
 function config() {
   const base = readFileSync(join(repoRoot, 'examples', 'reference', 'dlan.yaml'), 'utf8');
@@ -49,31 +40,13 @@ function asDnsmasqInit(sections: RenderedSection[]): string {
 
 test('real dnsmasq with the OpenWrt dhcp sections: hostrecords answer forward and reverse, zones are local or delegated', () => {
   const cfg = config();
-  const dir = mkdtempSync(join(tmpdir(), 'dlan-owptr-'));
-  chmodSync(dir, 0o755);
-  const add = sh(['ip', 'netns', 'add', NS]);
-  assert.equal(add.code, 0, add.out);
-  const pids: string[] = [];
+  const lab = dnsmasqNetns('owptr');
   try {
-    assert.equal(inNs(['ip', 'link', 'set', 'lo', 'up']).code, 0);
     for (const r of ['r1', 'r2']) {
       const state = sliceRouter(cfg, r);
-      for (const a of [`${state.loopback.ipv4}/32`, `${state.loopback.ipv6}/128`]) assert.equal(inNs(['ip', 'addr', 'add', a, 'dev', 'lo']).code, 0);
-      const conf = join(dir, `${r}.conf`);
-      writeFileSync(conf, asDnsmasqInit(renderUciDhcp(state)));
-      const check = sh(['dnsmasq', '--test', `--conf-file=${conf}`]);
-      assert.equal(check.code, 0, check.out);
-      const pid = join(dir, `${r}.pid`);
-      const start = inNs(['dnsmasq', `--conf-file=${conf}`, `--listen-address=${state.loopback.ipv4}`, '--bind-interfaces', '--no-hosts', '--log-queries', `--log-facility=${join(dir, `${r}.log`)}`, `--pid-file=${pid}`]);
-      assert.equal(start.code, 0, start.out);
-      pids.push(pid);
+      lab.start(r, asDnsmasqInit(renderUciDhcp(state)), [state.loopback.ipv4, state.loopback.ipv6]);
     }
-    const atR1 = (...args: string[]) => {
-      const full = inNs(['dig', '+time=2', '+tries=1', '@10.1.1.1', ...args]);
-      const status = /status: (\w+)/.exec(full.stdout)?.[1] ?? `no answer: ${full.out}`;
-      const answers = inNs(['dig', '+short', '+time=2', '+tries=1', '@10.1.1.1', ...args]).stdout.trim().split('\n').filter(Boolean).sort();
-      return { status, answers };
-    };
+    const atR1 = (...args: string[]) => lab.dig('10.1.1.1', args);
     assert.deepEqual(atR1('-x', '10.1.1.1'), { status: 'NOERROR', answers: ['r1.lan.'] });
     assert.deepEqual(atR1('-x', 'fd00:0:1:1::1'), { status: 'NOERROR', answers: ['r1.lan.'] });
     assert.deepEqual(atR1('r1.lan', 'AAAA'), { status: 'NOERROR', answers: ['fd00:0:1:1::1'] });
@@ -86,18 +59,10 @@ test('real dnsmasq with the OpenWrt dhcp sections: hostrecords answer forward an
     // r2's static lease is a hostrecord of r2 only: r1 answers it by asking r2.
     assert.deepEqual(atR1('-x', '10.2.1.10'), { status: 'NOERROR', answers: ['s2.r2.lan.'] });
     assert.deepEqual(atR1('-x', 'fd00:0:1:1::2'), { status: 'NOERROR', answers: ['r2.lan.'] });
-    const r1Log = readFileSync(join(dir, 'r1.log'), 'utf8');
+    const r1Log = lab.log('r1');
     assert.match(r1Log, /forwarded 10\.1\.2\.10\.in-addr\.arpa to 10\.1\.1\.2/);
     assert.doesNotMatch(r1Log, /forwarded 77\.0\.2\.10\.in-addr\.arpa/);
   } finally {
-    for (const pid of pids) {
-      try {
-        process.kill(Number(readFileSync(pid, 'utf8').trim()), 'SIGTERM');
-      } catch {
-        // not started
-      }
-    }
-    sh(['ip', 'netns', 'del', NS]);
-    rmSync(dir, { recursive: true, force: true });
+    lab.close();
   }
 });
