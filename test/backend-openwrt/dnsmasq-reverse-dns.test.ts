@@ -31,6 +31,9 @@ function asDnsmasqInit(sections: RenderedSection[]): string {
   const get = (s: RenderedSection, key: string) => s.options.find(([k]) => k === key)?.[1] ?? null;
   const list = (v: unknown) => (v === null ? [] : Array.isArray(v) ? (v as string[]) : [String(v)]);
   const main = sections.find((s) => s.type === 'dnsmasq')!;
+  // Stock options dlan leaves alone: domainneeded, boguspriv and rebind_protection are 1.
+  lines.push('domain-needed', 'bogus-priv', 'stop-dns-rebind');
+  for (const d of list(get(main, 'rebind_domain'))) lines.push(`rebind-domain-ok=${d}`);
   if (get(main, 'noresolv') === '1') lines.push('no-resolv');
   lines.push(`domain=${get(main, 'domain')}`, `local=${get(main, 'local')}`);
   for (const server of list(get(main, 'server'))) lines.push(`server=${server}`);
