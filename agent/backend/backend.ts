@@ -41,6 +41,13 @@ export interface Plan {
   router: string;
   changes: PlannedChange[];
   actions: ServiceAction[];
+  /**
+   * What the router's resolver answered for the service upstream names the plan rendered with
+   * (name → sorted addresses; `[]` = unresolved). Absent when no upstream is a name. The agent
+   * keeps the answers of its last apply, so a later change of the rendered nginx config can be
+   * told apart: DNS moved (expected, reported as "upstreams changed") or someone edited (drift).
+   */
+  upstreamAnswers?: Record<string, string[]>;
 }
 
 export interface ApplyResult extends Plan {

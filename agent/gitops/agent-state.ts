@@ -58,6 +58,14 @@ export interface DriftRecord {
   sha: string | null;
   /** `kind target` of each corrected change. */
   changes: string[];
+  /**
+   * Why the router differed from the applied commit: `drift` (something changed it) or
+   * `upstreams` (a service upstream name resolves differently now, so the rendered nginx config
+   * moved with it, as intended). Absent in states written before the distinction (= drift).
+   */
+  cause?: 'drift' | 'upstreams';
+  /** With cause `upstreams`: `name: old → new` of each name whose answer changed. */
+  upstreams?: string[];
 }
 
 export interface AgentState {
@@ -74,6 +82,8 @@ export interface AgentState {
   rollbacks: RollbackRecord[];
   /** The last drift found and corrected. */
   drift: DriftRecord | null;
+  /** The resolver's answers for service upstream names at the last apply (see Plan.upstreamAnswers). */
+  upstreamAnswers: Record<string, string[]> | null;
   consecutiveFailures: number;
   /** De-duplication of reports: context → `sha state description` last delivered. */
   reported: Record<string, string>;
@@ -90,6 +100,7 @@ export function emptyState(): AgentState {
     failedCommits: [],
     rollbacks: [],
     drift: null,
+    upstreamAnswers: null,
     consecutiveFailures: 0,
     reported: {},
   };
@@ -113,6 +124,7 @@ export function parseState(text: string): AgentState | null {
   if (!Array.isArray(s.failedCommits) || !Array.isArray(s.rollbacks) || !isObject(s.reported)) return null;
   if (s.applied !== null && (!isObject(s.applied) || typeof s.applied.sha !== 'string')) return null;
   if (typeof s.consecutiveFailures !== 'number') s.consecutiveFailures = 0;
+  if (!isObject(s.upstreamAnswers)) s.upstreamAnswers = null;
   return s;
 }
 

@@ -38,7 +38,8 @@ export function formatStatus(r: StatusReport, nowMs: number, color: boolean): st
   out.push(`  remote    ${s.remote ? `${shortSha(s.remote.sha)} (checked ${age(s.remote.checkedAt, nowMs)})` : 'never checked'}`);
   out.push(`  runs      last ${s.lastRun ? `${age(s.lastRun.at, nowMs)}: ${s.lastRun.result} in ${s.lastRun.durationMs} ms` : '-'}; next ${s.nextRun ? age(s.nextRun, nowMs) : '-'}${s.mode ? ` (${s.mode})` : ''}`);
   if (s.lastError) out.push(`  error     ${paint('31', `${s.lastError.phase}${s.lastError.sha ? ` ${shortSha(s.lastError.sha)}` : ''}: ${s.lastError.reason}`)}`);
-  if (s.drift) out.push(`  drift     ${s.drift.changes.length} item(s) corrected ${age(s.drift.at, nowMs)}: ${s.drift.changes.slice(0, 4).join(', ')}${s.drift.changes.length > 4 ? ', …' : ''}`);
+  if (s.drift?.cause === 'upstreams') out.push(`  upstreams changed ${age(s.drift.at, nowMs)}, nginx rewritten: ${(s.drift.upstreams ?? []).slice(0, 4).join('; ')}`);
+  else if (s.drift) out.push(`  drift     ${s.drift.changes.length} item(s) corrected ${age(s.drift.at, nowMs)}: ${s.drift.changes.slice(0, 4).join(', ')}${s.drift.changes.length > 4 ? ', …' : ''}`);
   if (s.pendingConfirmation) out.push(`  confirm   ${shortSha(s.pendingConfirmation.sha)} waiting; rollback ${age(s.pendingConfirmation.firesAt, nowMs)}`);
   if (s.rollbacks[0]) out.push(`  rollback  ${age(s.rollbacks[0].at, nowMs)} (${s.rollbacks[0].by}): ${s.rollbacks[0].reason}`);
   out.push(`  services  ${Object.entries(r.services).map(([n, st]) => `${n} ${st === 'running' ? paint('32', st) : st === 'stopped' ? paint('31', st) : paint('33', st)}`).join(', ')}`);

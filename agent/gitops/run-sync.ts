@@ -216,16 +216,40 @@ async function correctDrift(c: Cycle): Promise<{ corrected: boolean; failed: str
   logPhase(c, 'plan', applied.sha, { changes: plan.changes.length });
   if (plan.changes.length === 0) return { corrected: false, failed: null };
   const targets = plan.changes.map((ch) => `${ch.kind} ${ch.target}`);
-  env.log.log('warn', `drift: ${plan.changes.length} owned item(s) differ from commit ${shortSha(applied.sha)}: ${targets.slice(0, 10).join(', ')}`, { commit: shortSha(applied.sha) });
+  // A name an upstream points at now answers differently: the nginx config follows DNS by design,
+  // so this is reported as such (info), not as someone having changed the router (warn).
+  const moved = changedAnswers(state.upstreamAnswers, plan.upstreamAnswers);
+  if (moved.length > 0) {
+    env.log.log('info', `upstreams changed: ${moved.join('; ')}; rewriting ${targets.join(', ')}`, { commit: shortSha(applied.sha) });
+  } else {
+    env.log.log('warn', `drift: ${plan.changes.length} owned item(s) differ from commit ${shortSha(applied.sha)}: ${targets.slice(0, 10).join(', ')}`, { commit: shortSha(applied.sha) });
+  }
   if (c.opts.stopping?.()) return { corrected: false, failed: null };
   const r = await guardedApply(c, desired, applied.sha, 'drift');
   if (!r.ok) {
     await reloadState(c);
-    return { corrected: false, failed: `drift correction ${r.message}` };
+    return { corrected: false, failed: `${moved.length > 0 ? 'upstream update' : 'drift correction'} ${r.message}` };
   }
-  c.state.drift = { at: isoTime(env.host.now()), sha: applied.sha, changes: targets };
-  await send(c, { event: 'drift-corrected', sha: applied.sha, state: 'success', description: `drift corrected: ${targets.length} item(s)`, forge: false });
+  c.state.upstreamAnswers = r.applied.upstreamAnswers ?? null;
+  const at = isoTime(env.host.now());
+  if (moved.length > 0) {
+    c.state.drift = { at, sha: applied.sha, changes: targets, cause: 'upstreams', upstreams: moved };
+    await send(c, { event: 'upstreams-changed', sha: applied.sha, state: 'success', description: `upstreams changed: ${moved.join('; ')}`, forge: false });
+  } else {
+    c.state.drift = { at, sha: applied.sha, changes: targets, cause: 'drift' };
+    await send(c, { event: 'drift-corrected', sha: applied.sha, state: 'success', description: `drift corrected: ${targets.length} item(s)`, forge: false });
+  }
   return { corrected: true, failed: null };
+}
+
+/** `name: old → new` for each upstream name whose answer differs from the last apply's. */
+export function changedAnswers(before: Record<string, string[]> | null, now: Record<string, string[]> | undefined): string[] {
+  if (!before || !now) return [];
+  const show = (a: string[] | undefined) => (a && a.length > 0 ? a.join(' ') : 'unresolved');
+  return Object.keys(now)
+    .sort()
+    .filter((name) => name in before && show(before[name]) !== show(now[name]))
+    .map((name) => `${name}: ${show(before[name])} → ${show(now[name])}`);
 }
 
 async function refuse(c: Cycle, sha: string, phase: string, reason: string): Promise<void> {
@@ -267,6 +291,7 @@ async function newCommit(c: Cycle, remoteSha: string): Promise<SyncOutcome> {
     });
     logPhase(c, 'plan', sha, { changes: plan.changes.length, actions: plan.actions.length });
     if (c.opts.stopping?.()) return finish(c, sha, 'skipped', 'plan', 'stopping: not applying');
+    let upstreamAnswers = plan.upstreamAnswers;
     if (plan.changes.length > 0) {
       await send(c, { event: 'applying', sha, state: 'pending', description: `applying ${shortSha(sha)}: ${plan.changes.length} change(s)` });
       const r = await guardedApply(c, desired, sha, 'commit');
@@ -274,7 +299,9 @@ async function newCommit(c: Cycle, remoteSha: string): Promise<SyncOutcome> {
         await reloadState(c);
         return { result: 'rolled-back', exitCode: 1, message: r.message, sha };
       }
+      upstreamAnswers = r.applied.upstreamAnswers;
     }
+    c.state.upstreamAnswers = upstreamAnswers ?? null;
     await writeAppliedState(host, paths.appliedStateFile, sha, env.version, desired);
     const recovered = c.state.consecutiveFailures > 0;
     c.state.applied = { ...info, appliedAt: isoTime(host.now()) };

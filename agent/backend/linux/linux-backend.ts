@@ -3,7 +3,7 @@
 // bird and a private nginx. Same contract as the OpenWrt backend: plan writes nothing; apply
 // snapshots what it touches, writes only what differs, runs only the actions the changes need;
 // a second apply does nothing at all.
-import type { ApplyResult, Backend, BackendContext, PlannedChange, ServiceAction } from '../backend.ts';
+import type { ApplyResult, Backend, BackendContext, Plan, PlannedChange, ServiceAction } from '../backend.ts';
 import type { DesiredState } from '../../slice/desired-state.ts';
 import type { Host } from '../../host/host.ts';
 import { readSnapshot, restoreSnapshotFiles, takeSnapshot } from '../common/file-snapshot.ts';
@@ -24,8 +24,8 @@ import { detectServiceManager, type ManagedService, type ServiceManager } from '
 
 const at = (root: string, p: string) => underRoot(root, p);
 
-function publicPlan(p: LinuxPlan) {
-  return { backend: p.backend, router: p.router, changes: p.changes, actions: p.actions };
+function publicPlan(p: LinuxPlan): Plan {
+  return { backend: p.backend, router: p.router, changes: p.changes, actions: p.actions, ...(p.upstreamAnswers ? { upstreamAnswers: p.upstreamAnswers } : {}) };
 }
 
 async function runActions(host: Host, actions: ServiceAction[]): Promise<ApplyResult['ran']> {

@@ -85,7 +85,8 @@ export async function planLinux(state: DesiredState, ctx: BackendContext, opts: 
   const streamModule = (await host.files.stat(NGINX_STREAM_MODULE)) !== null ? NGINX_STREAM_MODULE : null;
   // nginx only gets addresses: upstream names are resolved here, through the router's resolver.
   const names = upstreamNames(state);
-  const rendered = names.length > 0 ? resolveServiceUpstreams(state, await resolveNames(host, names)) : state;
+  const upstreamAnswers = names.length > 0 ? await resolveNames(host, names) : null;
+  const rendered = upstreamAnswers ? resolveServiceUpstreams(state, upstreamAnswers) : state;
   const files = renderLinuxFiles(rendered, { root, nginxStreamModule: streamModule });
   const changes: PlannedChange[] = [];
   const writes: FileWrite[] = [];
@@ -142,6 +143,7 @@ export async function planLinux(state: DesiredState, ctx: BackendContext, opts: 
     router: state.router,
     changes,
     actions,
+    ...(upstreamAnswers ? { upstreamAnswers } : {}),
     ledger,
     files,
     writes,

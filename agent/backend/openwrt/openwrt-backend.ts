@@ -98,6 +98,7 @@ async function computePlan(state: DesiredState | null, ctx: BackendContext): Pro
   const mode = state ? 'apply' : 'uninstall';
   let rendered: ReturnType<typeof renderUci> | null = null;
   let files: RenderedFile[] = [];
+  let upstreamAnswers: Record<string, string[]> | null = null;
   if (state) {
     const key = await requireRouterKey(host, paths, state.wireguard.publicKey, state.router);
     // A key that cannot be opened (LinkSecretError, AgeKeyError) throws here, before anything is
@@ -106,7 +107,8 @@ async function computePlan(state: DesiredState | null, ctx: BackendContext): Pro
     rendered = renderUci(state, key, psks);
     // nginx gets addresses, never names it would have to resolve at load (see resolve-service-upstreams).
     const names = upstreamNames(state);
-    const served = names.length > 0 ? resolveServiceUpstreams(state, await resolveNames(host, names)) : state;
+    if (names.length > 0) upstreamAnswers = await resolveNames(host, names);
+    const served = upstreamAnswers ? resolveServiceUpstreams(state, upstreamAnswers) : state;
     files = renderFiles(served, { streamModuleLoadedElsewhere: await streamModuleLoadedElsewhere(host, paths.root) });
   }
   const uci = createUciRunner(host, { command: uciCommandFromEnv(host), confdir: paths.confdir, savedir: paths.savedir });
@@ -184,7 +186,13 @@ async function computePlan(state: DesiredState | null, ctx: BackendContext): Pro
   };
   const ledgerChanged = serializeLedger(oldLedger) !== serializeLedger(ledger);
   return {
-    plan: { backend: 'openwrt', router: state?.router ?? oldLedger.router ?? '', changes, actions: planServiceActions(summary) },
+    plan: {
+      backend: 'openwrt',
+      router: state?.router ?? oldLedger.router ?? '',
+      changes,
+      actions: planServiceActions(summary),
+      ...(upstreamAnswers ? { upstreamAnswers } : {}),
+    },
     paths,
     packagePlans,
     fileOps,
