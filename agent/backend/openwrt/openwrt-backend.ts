@@ -13,7 +13,7 @@ import { checkRenderedFiles } from './apply/check-files.ts';
 import type { Ledger, StatePaths } from './ledger.ts';
 import { isLedgerEmpty, readLedger, serializeLedger, statePaths } from './ledger.ts';
 import { checkDeviceConflicts } from './plan/check-device-conflicts.ts';
-import { formatLineDiff } from './plan/format-line-diff.ts';
+import { unifiedDiff } from '../common/unified-diff.ts';
 import type { ChangeSummary } from './plan/plan-service-actions.ts';
 import { planServiceActions } from './plan/plan-service-actions.ts';
 import type { PackagePlan } from './plan/plan-uci-package.ts';
@@ -145,7 +145,7 @@ async function computePlan(state: DesiredState | null, ctx: BackendContext): Pro
     if (cur !== f.content) {
       const op = cur === null ? 'add' : 'change';
       fileOps.push({ path: f.path, op, content: f.content, mode: f.mode });
-      changes.push({ kind: 'file', target: f.path, op, detail: formatLineDiff(cur, f.content) });
+      changes.push({ kind: 'file', target: f.path, op, detail: unifiedDiff(cur, f.content, f.path) });
     }
   }
   for (const [path, entry] of Object.entries(oldLedger.files)) {
@@ -155,7 +155,7 @@ async function computePlan(state: DesiredState | null, ctx: BackendContext): Pro
     if (original !== null) {
       if (cur !== original) {
         fileOps.push({ path, op: 'change', content: original, mode: 0o644 });
-        changes.push({ kind: 'file', target: path, op: 'change', detail: `original content put back\n${formatLineDiff(cur, original)}` });
+        changes.push({ kind: 'file', target: path, op: 'change', detail: `original content put back\n${unifiedDiff(cur, original, path)}` });
       }
     } else if (cur !== null) {
       fileOps.push({ path, op: 'delete', content: null, mode: 0 });

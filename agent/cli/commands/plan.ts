@@ -41,7 +41,9 @@ export async function backendFor(args: ParsedArgs, ctx: CliContext): Promise<{ b
 }
 
 function indent(text: string, prefix: string): string {
+  // A unified diff ends in a newline; no trailing blank indented line for it.
   return text
+    .replace(/\n$/, '')
     .split('\n')
     .map((l) => `${prefix}${l}`)
     .join('\n');
