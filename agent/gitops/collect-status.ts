@@ -9,7 +9,7 @@ import type { AgentSettings } from '../settings/agent-settings.ts';
 import type { DesiredState } from '../slice/desired-state.ts';
 import type { AgentPaths } from './agent-paths.ts';
 import { parseState, type AgentState } from './agent-state.ts';
-import { HANDSHAKE_FRESH_SECONDS } from './confirm-checks.ts';
+import { peerNamesOf, stalePeerProblems } from './peer-health.ts';
 import { probeBfd, probeOspf, type BfdSession, type OspfNeighbor } from './probe-bird.ts';
 import { probeServices, type ServiceState } from './probe-services.ts';
 import { probeWireguard } from './probe-wireguard.ts';
@@ -114,7 +114,7 @@ export async function collectStatus(host: Host, paths: AgentPaths, settings: Age
   if (syncState === 'confirming') degrade('a change is waiting for confirmation');
   if (stateText !== null && parsed === null) degrade('state.json is damaged (the next sync sets it aside)');
 
-  const peerNames = new Map((desired?.wireguard.peers ?? []).map((p) => [p.publicKey, p.router]));
+  const peerNames = peerNamesOf(desired);
   const peers = wg.available
     ? wg.value.map((p) => ({
         router: peerNames.get(p.publicKey) ?? null,
@@ -127,9 +127,7 @@ export async function collectStatus(host: Host, paths: AgentPaths, settings: Age
     : [];
   const expectsPeers = (desired?.wireguard.peers.length ?? 0) > 0;
   if (!wg.available && expectsPeers) degrade(`wireguard: ${wg.reason}`);
-  for (const p of peers) {
-    if (p.latestHandshakeAgeSeconds === null || p.latestHandshakeAgeSeconds > HANDSHAKE_FRESH_SECONDS) degrade(`peer ${p.router ?? p.publicKey.slice(0, 8)}: no recent handshake`);
-  }
+  for (const problem of stalePeerProblems(desired, peers)) degrade(problem);
   const expectsOspf = (desired?.links.length ?? 0) > 0;
   if (!ospf.available && (expectsOspf || desired !== null)) degrade(`ospf: ${ospf.reason}`);
   if (ospf.available) {
