@@ -29,7 +29,7 @@ const noNodeBuiltins = {
 
 /**
  * Modules the router bundle replaces by stand-ins (build/qjs-stubs): the Linux backend (Debian
- * routers run the node build) and the admin-side commands (seal, review, graph run on admins'
+ * routers run the node build) and the admin-side commands (seal, review, graph, client-config run on admins'
  * machines and in CI). Keeps the QuickJS bundle within its budget; the stand-ins say why.
  */
 export const NODE_ONLY_MODULES = {

@@ -1,4 +1,4 @@
-// Stand-in for an admin-side command (seal, review, graph) in the QuickJS bundle. Those commands
+// Stand-in for an admin-side command (seal, review, graph, client-config) in the QuickJS bundle. Those commands
 // run on admins' machines and in CI, under node; leaving them out keeps the router bundle small.
 import type { Command } from '../../agent/cli/cli-context.ts';
 import { ADMIN_SUMMARIES } from '../../agent/cli/commands/admin-summaries.ts';
