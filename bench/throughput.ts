@@ -1,7 +1,8 @@
-// TCP throughput S1 → S2 (iperf3) through the dlan overlay (WireGuard + VXLAN, routed over R1 →
-// R4/R5 → R2) against a bare WireGuard tunnel between the same two namespaces (wireguard-go on a
-// direct veth, no VXLAN, no routing), plus IP fragmentation counters: with the MTU/MSS right,
-// full-size TCP must not fragment anywhere. Printed table, not a test.
+// TCP throughput (iperf3) through the dlan overlay against a bare WireGuard tunnel (wireguard-go on
+// a direct veth between S1 and S2, no VXLAN, no routing), plus IP fragmentation counters: with the
+// MTU/MSS right, full-size TCP must not fragment anywhere. Two overlay paths: S1 → S2 crosses two
+// dlan links (R1 → hub R4/R5 → R2: two wireguard-go hops), S2 → S5 crosses one (the R2–R3 link on
+// H2's LAN) — the like-for-like comparison with the one bare tunnel. Printed table, not a test.
 // Run as root: node --import tsx bench/throughput.ts [seconds]
 import { mkdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,22 +14,23 @@ import { LAB_DIR, ROUTERS, SERVERS } from '../lab/topology.ts';
 const SECONDS = Number(process.argv[2] ?? 5);
 const S1 = SERVERS.find((s) => s.name === 's1')!;
 const S2 = SERVERS.find((s) => s.name === 's2')!;
+const S5 = SERVERS.find((s) => s.name === 's5')!;
 const DIR = join(LAB_DIR, 'bench-wg');
 
 function fragCounters(): number {
   let total = 0;
-  for (const ns of [...ROUTERS.map((r) => r.ns), S1.ns, S2.ns]) {
+  for (const ns of [...ROUTERS.map((r) => r.ns), ...SERVERS.map((s) => s.ns)]) {
     const out = run(inNs(ns, ['nstat', '-az', 'IpFragCreates', 'IpFragFails', 'Ip6FragCreates', 'Ip6FragFails'])).stdout;
     for (const m of out.matchAll(/^\S+\s+(\d+)/gm)) total += Number(m[1]);
   }
   return total;
 }
 
-async function iperf(target: string): Promise<{ mbps: number; retransmits: number }> {
-  const server = spawnDetached(inNs(S2.ns, ['iperf3', '-s', '-1', '-B', target]), join(DIR, 'iperf3-server.log'));
+async function iperf(target: string, from = S1, to = S2): Promise<{ mbps: number; retransmits: number }> {
+  const server = spawnDetached(inNs(to.ns, ['iperf3', '-s', '-1', '-B', target]), join(DIR, 'iperf3-server.log'));
   try {
     await sleep(500);
-    const r = await runAsync(inNs(S1.ns, ['iperf3', '-J', '-c', target, '-t', String(SECONDS)]), { timeoutMs: (SECONDS + 20) * 1000 });
+    const r = await runAsync(inNs(from.ns, ['iperf3', '-J', '-c', target, '-t', String(SECONDS)]), { timeoutMs: (SECONDS + 20) * 1000 });
     if (r.code !== 0) throw new Error(`iperf3 to ${target} failed: ${r.stdout.slice(-500)}${r.stderr}`);
     const j = JSON.parse(r.stdout) as { end: { sum_received: { bits_per_second: number }; sum_sent: { retransmits?: number } } };
     return { mbps: j.end.sum_received.bits_per_second / 1e6, retransmits: j.end.sum_sent.retransmits ?? 0 };
@@ -77,19 +79,31 @@ mainOf(() =>
     const f0 = fragCounters();
     const overlay = await iperf(s2);
     const f1 = fragCounters();
+    const oneHop = await iperf(serverAddresses(S5).ipv4!, S2, S5);
+    const f2 = fragCounters();
     const cleanup = await bareTunnel();
     let bare;
+    let bareNoGso;
     try {
       bare = await iperf('172.31.0.2');
+      // The same tunnel with segmentation offload off on its devices: each TCP segment then
+      // reaches wireguard-go alone, as VXLAN-encapsulated frames do in the overlay.
+      for (const [s, dev] of [[S1, 'wgb1'], [S2, 'wgb2']] as const) {
+        must(['ip', '-n', s.ns, 'link', 'set', 'dev', dev, 'gso_max_segs', '1']);
+        must(['ip', '-n', s.ns, 'link', 'set', 'dev', 'bench0', 'gso_max_segs', '1']);
+      }
+      bareNoGso = await iperf('172.31.0.2');
     } finally {
       cleanup();
     }
     const mtu = run(inNs(S1.ns, ['ping', '-n', '-c', '1', '-W', '2', '-M', 'do', '-s', String(1370 - 28), s2])).code === 0;
-    console.log(`\nTCP throughput S1 → S2, iperf3 ${SECONDS} s\n`);
-    console.log(table(['path', 'Mbit/s', 'retransmits', 'IP fragments created'], [
-      ['dlan overlay (WireGuard + VXLAN, R1 → hub → R2)', overlay.mbps.toFixed(0), overlay.retransmits, f1 - f0],
-      ['bare WireGuard (wireguard-go, direct veth)', bare.mbps.toFixed(0), bare.retransmits, '-'],
-      ['overlay / bare', `${((overlay.mbps / bare.mbps) * 100).toFixed(0)} %`, '', ''],
+    console.log(`\nTCP throughput, iperf3 ${SECONDS} s\n`);
+    const pct = (x: number) => `${((x / bare.mbps) * 100).toFixed(0)} %`;
+    console.log(table(['path', 'Mbit/s', 'of bare', 'retransmits', 'IP fragments created'], [
+      ['S2 → S5: dlan overlay, one link (R2 → R3)', oneHop.mbps.toFixed(0), pct(oneHop.mbps), oneHop.retransmits, f2 - f1],
+      ['S1 → S2: dlan overlay, two links (R1 → hub → R2)', overlay.mbps.toFixed(0), pct(overlay.mbps), overlay.retransmits, f1 - f0],
+      ['S1 → S2: bare WireGuard (wireguard-go, direct veth)', bare.mbps.toFixed(0), '100 %', bare.retransmits, '-'],
+      ['S1 → S2: bare WireGuard, segmentation offload off', bareNoGso.mbps.toFixed(0), pct(bareNoGso.mbps), bareNoGso.retransmits, '-'],
     ]));
     console.log(`\nDF ping of 1370 bytes (the VXLAN MTU) S1 → S2: ${mtu ? 'passes' : 'FAILS'}`);
   }),
