@@ -29,6 +29,8 @@ export function createConfigRepo(publicKeys: Record<string, string>): string {
   git(['commit', '-q', '-m', 'The reference network, as in the example']);
   setPublicKeys(publicKeys);
   git(['commit', '-q', '-am', 'Routers: public keys printed on each router']);
+  useDefaultBfd();
+  git(['commit', '-q', '-am', "Lab: BFD as dlan's default (the example keeps format v1's explicit bfd: false)"]);
   must(['git', 'clone', '-q', '--bare', paths.work, paths.bareRepo]);
   git(['remote', 'add', 'origin', paths.bareRepo]);
   git(['fetch', '-q', 'origin']);
@@ -40,6 +42,18 @@ function setPublicKeys(keys: Record<string, string>): void {
   const file = join(paths.work, CONFIG_FILE);
   const doc = parseDocument(readFileSync(file, 'utf8'));
   for (const [router, key] of Object.entries(keys)) doc.setIn(['routers', router, 'public_key'], key);
+  writeFileSync(file, String(doc));
+}
+
+/**
+ * The example must stay the format document's network, which writes `ospf.bfd: false` (the v1
+ * default); dlan's default is BFD on every link, and the lab runs what a config that does not
+ * mention BFD gets. Scenarios that want it off commit `bfd: false` again.
+ */
+function useDefaultBfd(): void {
+  const file = join(paths.work, CONFIG_FILE);
+  const doc = parseDocument(readFileSync(file, 'utf8'));
+  doc.deleteIn(['ospf', 'bfd']);
   writeFileSync(file, String(doc));
 }
 

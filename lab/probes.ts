@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { configPath } from './config-repo.ts';
-import { inNs, run, runAsync, sleep, waitFor } from './run.ts';
-import { birdc, inRouter, ospfNeighbors } from './router-cli.ts';
+import { inHolder, inNs, run, runAsync, sleep, waitFor } from './run.ts';
+import { birdc, holderPid, inRouter, ospfNeighbors } from './router-cli.ts';
 import { CLIENT, ROUTERS, SERVERS, routerByName, type LabRouter, type LabServer } from './topology.ts';
 
 const SCRIPTS = fileURLToPath(new URL('./scripts/', import.meta.url));
@@ -226,4 +226,24 @@ export function setWan(r: LabRouter, upState: boolean): void {
   const ns = r.home ? `dlan-${r.home}` : 'dlan-inet';
   const out = run(['ip', '-n', ns, 'link', 'set', `p-${r.name}`, upState ? 'up' : 'down']);
   if (out.code !== 0) throw new Error(out.stderr);
+}
+
+/**
+ * Breaks or restores the path between a router and one peer's WAN address (drops every packet
+ * to and from it in the router's namespace, in a table of the lab's own): one link dies, both
+ * routers stay up, as when the network between two sites fails. `peerWan` is the address the
+ * router reaches the peer's WireGuard at.
+ */
+export function setPath(r: LabRouter, peerWan: string, upState: boolean): void {
+  // Idempotent both ways: an earlier cut is removed first (absent is fine).
+  inRouter(r, ['nft', 'delete', 'table', 'inet', 'dlan_lab_cut']);
+  if (upState) return;
+  const rules = [
+    'table inet dlan_lab_cut {',
+    `\tchain in { type filter hook input priority -300; policy accept; ip saddr ${peerWan} drop; }`,
+    `\tchain out { type filter hook output priority -300; policy accept; ip daddr ${peerWan} drop; }`,
+    '}',
+  ].join('\n');
+  const out = run(inHolder(holderPid(r), ['nft', '-f', '-']), { input: `${rules}\n` });
+  if (out.code !== 0) throw new Error(`nft: ${out.stderr}`);
 }

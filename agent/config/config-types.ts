@@ -246,6 +246,6 @@ export const DEFAULTS = {
   },
   wireguard: { port: 51820, keepalive: 25, mtu: 1420 },
   vxlan: { port: 4789, mtu: 1370 },
-  ospf: { cost: 10, hello: 1, dead: 4, bfd: true, bfd_interval: 100, bfd_multiplier: 5 },
+  ospf: { cost: 10, hello: 1, dead: 4, bfd: true, bfd_interval: 80, bfd_multiplier: 5 },
   dhcp: { start: 100, limit: 150, lease_time: '12h' },
 } as const;

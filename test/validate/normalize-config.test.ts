@@ -19,7 +19,7 @@ test('defaults: every omitted key gets its default', async () => {
   assert.deepEqual(c.addressing, DEFAULTS.addressing);
   assert.deepEqual(c.wireguard, { port: 51820, keepalive: 25, mtu: 1420 });
   assert.deepEqual(c.vxlan, { port: 4789, mtu: 1370 });
-  assert.deepEqual(c.ospf, { cost: 10, hello: 1, dead: 4, bfd: true, bfd_interval: 100, bfd_multiplier: 5 });
+  assert.deepEqual(c.ospf, { cost: 10, hello: 1, dead: 4, bfd: true, bfd_interval: 80, bfd_multiplier: 5 });
   assert.deepEqual(c.dns, { upstream: [], records: [] });
   assert.deepEqual(c.admin, { ssh_keys: null, ssh_from_wan: false });
   assert.deepEqual(c.services, []);
