@@ -185,12 +185,13 @@ export interface DnsIntent {
   mx?: { name: string; target: string; preference: number }[];
   /**
    * PTR records this router serves: its loopback IPv4 and IPv6 (named `localDomain`), the static
-   * leases of its LANs (`<lease>.<localDomain>`), then the static A/AAAA records whose address is
-   * in one of its LANs or is its loopback (config order). An address may have several names.
-   * Always set by the slice; optional only for hand-made states.
+   * leases of its LANs (`<lease>.<localDomain>`), the roaming clients at home here
+   * (`<client>.<localDomain>`), then the static A/AAAA records on one of those addresses or in one
+   * of its LANs (config order). An address may have several names. Always set by the slice;
+   * optional only for hand-made states.
    */
   ptr?: { address: string; name: string }[];
-  /** This router's reverse zones (its LAN prefixes, its loopback addresses): answered here, never forwarded. */
+  /** This router's reverse zones (its loopback and client addresses, its LAN prefixes): answered here, never forwarded. */
   reverseZones?: string[];
   /** Every other router's reverse zones, sent to its loopback IPv4; by router name, then as reverseZones. */
   reverseDelegations?: { zone: string; server: string }[];

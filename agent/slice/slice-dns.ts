@@ -6,6 +6,7 @@ import type { Config, Router } from '../config/config-types.ts';
 import { canonicalAddress, parsePrefix, prefixContains } from '../model/address-arithmetic.ts';
 import { reverseZones } from '../model/reverse-dns.ts';
 import type { DnsIntent } from './desired-state.ts';
+import { clientAddresses } from './client-addresses.ts';
 import { routerAddresses } from './mesh-addresses.ts';
 import { sliceLan } from './slice-interfaces.ts';
 
@@ -17,18 +18,35 @@ function dnsName(name: string): string {
   return name.toLowerCase().replace(/\.$/, '');
 }
 
-/** A router's reverse zones: its loopback addresses one by one, then each LAN's IPv4 and IPv6 prefix. */
+/** Roaming clients at home on a router (it routes and names them), by id. */
+function homeClients(config: Config, router: Router) {
+  return config.clients.filter((c) => c.home === router.name).sort((a, b) => a.id - b.id);
+}
+
+/**
+ * A router's reverse zones: its loopback addresses one by one, each LAN's IPv4 and IPv6 prefix,
+ * then the addresses of the roaming clients at home there, one by one.
+ */
 function routerReverseZones(config: Config, router: Router): string[] {
   const a = routerAddresses(config, router.id);
-  const prefixes = [`${a.loopbackIpv4}/32`, `${a.loopbackIpv6}/128`, ...router.lan.flatMap((l) => (l.ipv6 === null ? [l.ipv4] : [l.ipv4, l.ipv6]))];
+  const prefixes = [
+    `${a.loopbackIpv4}/32`,
+    `${a.loopbackIpv6}/128`,
+    ...router.lan.flatMap((l) => (l.ipv6 === null ? [l.ipv4] : [l.ipv4, l.ipv6])),
+    ...homeClients(config, router).flatMap((c) => {
+      const ca = clientAddresses(config, c.id);
+      return [`${ca.ipv4}/32`, `${ca.ipv6}/128`];
+    }),
+  ];
   return prefixes.flatMap(reverseZones);
 }
 
 /**
- * The PTRs this router serves. It owns its loopback addresses and every address of its LANs: the
- * loopback is named after the router's domain (which answers the loopback forward, see the
- * renderers), a static lease `<lease>.<router domain>`, and a static A/AAAA record inside a LAN or
- * on the loopback gets one PTR per name. Records elsewhere (public addresses) get none here.
+ * The PTRs this router serves. It owns its loopback addresses, every address of its LANs and the
+ * addresses of the roaming clients at home here: the loopback is named after the router's domain
+ * (which answers the loopback forward, see the renderers), a static lease `<lease>.<router
+ * domain>`, a client `<client>.<router domain>`, and a static A/AAAA record on an owned address
+ * gets one PTR per name. Records elsewhere (public addresses) get none here.
  */
 function slicePtr(config: Config, self: Router): NonNullable<DnsIntent['ptr']> {
   const me = routerAddresses(config, self.id);
@@ -39,8 +57,13 @@ function slicePtr(config: Config, self: Router): NonNullable<DnsIntent['ptr']> {
   ];
   const lans = sliceLan(self.lan);
   for (const lan of lans) for (const l of lan.leases) ptr.push({ address: l.address, name: `${dnsName(l.name)}.${domain}` });
+  // A roaming client at home here is named `<client>.<router domain>` (slice-clients.ts).
+  for (const c of homeClients(config, self)) {
+    const ca = clientAddresses(config, c.id);
+    ptr.push({ address: ca.ipv4, name: `${dnsName(c.name)}.${domain}` }, { address: ca.ipv6, name: `${dnsName(c.name)}.${domain}` });
+  }
   const owned = lans.flatMap((l) => [parsePrefix(l.ipv4.cidr), ...(l.ipv6 ? [parsePrefix(l.ipv6.cidr)] : [])]);
-  const mine = (address: string) => address === me.loopbackIpv4 || address === me.loopbackIpv6 || owned.some((p) => prefixContains(p, address));
+  const mine = (address: string) => ptr.some((p) => p.address === address) || owned.some((p) => prefixContains(p, address));
   // Config order of the records, not the sorted `records` list: the first name is the main one.
   for (const r of config.dns.records) {
     if (r.address === undefined || (r.type !== undefined && r.type !== 'A' && r.type !== 'AAAA')) continue;

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../../agent/config/load-config.ts';
 import { sliceRouter } from '../../agent/slice/slice-router.ts';
+import { renderDnsmasqFiles } from '../../agent/backend/linux/render-dnsmasq-conf.ts';
 
 const reference = readFileSync(join(import.meta.dirname, '..', '..', 'examples', 'reference', 'dlan.yaml'), 'utf8');
 
@@ -85,4 +86,21 @@ test('a single router has its own zones and no delegation', () => {
   assert.deepEqual(dns.reverseDelegations, []);
   assert.ok(dns.reverseZones!.length >= 2);
   assert.deepEqual(dns.ptr!.slice(0, 2).map((p) => p.name), [dns.localDomain, dns.localDomain]);
+});
+
+test('roaming clients: the home router serves their PTRs and zones, the others delegate them there; hosts lines once', () => {
+  const config = load(readFileSync(join(import.meta.dirname, '..', '..', 'examples', 'roaming-client', 'dlan.yaml'), 'utf8'));
+  const cloud = sliceRouter(config, 'cloud');
+  assert.deepEqual(cloud.dns.ptr!.filter((p) => p.name.startsWith('laptop.')), [
+    { address: '10.1.2.1', name: 'laptop.cloud.lan' },
+    { address: 'fd00:0:1:2::1', name: 'laptop.cloud.lan' },
+  ]);
+  assert.ok(cloud.dns.reverseZones!.includes('1.2.1.10.in-addr.arpa'));
+  const home = sliceRouter(config, 'home').dns;
+  assert.deepEqual(home.reverseDelegations!.find((d) => d.zone === '1.2.1.10.in-addr.arpa'), { zone: '1.2.1.10.in-addr.arpa', server: cloud.loopback.ipv4 });
+  assert.ok(!home.ptr!.some((p) => p.name.startsWith('laptop.')));
+  // The client names are also forward records of the home router: the hosts file has each line once.
+  const lines = renderDnsmasqFiles(cloud, { hosts: '/h', dhcpHosts: '/d', leases: '/l' }).hosts.split('\n').filter((l) => l && !l.startsWith('#'));
+  assert.ok(lines.includes('10.1.2.1 laptop.cloud.lan'));
+  assert.deepEqual(lines, [...new Set(lines)]);
 });
