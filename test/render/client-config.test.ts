@@ -15,6 +15,8 @@ const root = join(import.meta.dirname, '..', '..');
 const EXAMPLE = join(root, 'examples', 'roaming-client');
 const KEYS = { cloud: 'p76YTxVNO39V9AD8MvnvjagMr9ek7456maNE/C0CdFs=', office: '0rTHbHBSjm2YjFo6OfrtPXyaVSWafYqVvqgkzgJgi2k=' };
 const MESH = ['10.1.1.0/24', '10.1.2.0/24', '10.10.0.0/24', '10.20.0.0/24', 'fd00:0:1:1::/64', 'fd00:0:1:2::/64', 'fd12:3456:789a::/64'];
+/** The home router's own wg0 addresses (cloud: id 2, office: id 3): its own packets come from there. */
+const TUNNEL = { cloud: ['10.1.0.2/32', 'fd00:0:1::2/128'], office: ['10.1.0.3/32', 'fd00:0:1::3/128'] };
 
 async function cli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
@@ -55,14 +57,14 @@ test('client-config laptop: mesh prefixes to its home router, no private key, th
   assert.deepEqual(iface!.keys.PostUp, ['wg set %i private-key /etc/wireguard/laptop.key']);
   assert.match(r.stdout, /wg genkey > \/etc\/wireguard\/laptop\.key/);
   assert.deepEqual(peers.map((p) => p.name), ['Peer']);
-  assert.deepEqual(peers[0]!.keys, { PublicKey: [KEYS.cloud], Endpoint: ['vpn.example.net:51820'], AllowedIPs: [MESH.join(', ')], PersistentKeepalive: ['25'] });
+  assert.deepEqual(peers[0]!.keys, { PublicKey: [KEYS.cloud], Endpoint: ['vpn.example.net:51820'], AllowedIPs: [[...MESH, ...TUNNEL.cloud].join(', ')], PersistentKeepalive: ['25'] });
 });
 
 test('client-config phone: a second peer, the egress router, takes the internet', async () => {
   const r = await cli(['client-config', 'phone', '--config', EXAMPLE]);
   assert.equal(r.code, 0, r.stderr);
   const [, home, egress] = parseWgQuick(r.stdout);
-  assert.deepEqual(list(home!.keys.AllowedIPs), MESH);
+  assert.deepEqual(list(home!.keys.AllowedIPs), [...MESH, ...TUNNEL.cloud]);
   assert.deepEqual(egress!.keys.PublicKey, [KEYS.office]);
   assert.deepEqual(egress!.keys.Endpoint, ['198.51.100.20:51820']);
   assert.deepEqual(list(egress!.keys.AllowedIPs), ['0.0.0.0/0', '::/0']);
@@ -75,7 +77,7 @@ test('client-config tablet: egress = home, so its one peer takes the mesh and th
   assert.deepEqual(list(iface!.keys.Address), ['10.1.2.5/32', 'fd00:0:1:2::5/128'], 'client id 5 → the 5th address');
   assert.deepEqual(list(iface!.keys.DNS), ['10.1.1.3', 'lan']);
   assert.equal(peers.length, 1);
-  assert.deepEqual(list(peers[0]!.keys.AllowedIPs), [...MESH, '0.0.0.0/0', '::/0']);
+  assert.deepEqual(list(peers[0]!.keys.AllowedIPs), [...MESH, ...TUNNEL.office, '0.0.0.0/0', '::/0']);
 });
 
 test('client-config: an unknown client, a missing name and an invalid config fail clearly', async () => {
@@ -121,7 +123,7 @@ test('the real tools take the file: wg-quick strip, then wg setconf on a wiregua
     assert.equal(set.status, 0, `wg setconf: ${set.stderr}`);
     const dump = sh(['ip', 'netns', 'exec', ns, 'wg', 'show', ifname, 'dump']).stdout.trim().split('\n').slice(1).map((l) => l.split('\t'));
     assert.deepEqual(dump.map((f) => [f[0], f[2], f[3], f[7]]), [
-      [KEYS.cloud, '198.51.100.7:51820', MESH.join(','), '25'],
+      [KEYS.cloud, '198.51.100.7:51820', [...MESH, ...TUNNEL.cloud].join(','), '25'],
       [KEYS.office, '198.51.100.20:51820', '0.0.0.0/0,::/0', '25'],
     ]);
   } finally {

@@ -67,7 +67,11 @@ export function renderClientConfig(config: Config, clientName: string): string {
     `PostUp = wg set %i private-key ${keyFile}`,
     '',
   ];
-  const homeAllowed = egress !== null && egress.name === home.name ? [...meshPrefixes(config), ...INTERNET] : meshPrefixes(config);
+  // The home router's own wg0 address too: what the router itself sends the client (a ping, an
+  // ICMP error) leaves wg0 with that source, and WireGuard drops a source outside AllowedIPs.
+  const homeTunnel = routerAddresses(config, home.id);
+  const homeMesh = [...meshPrefixes(config), `${homeTunnel.tunnelIpv4}/32`, `${homeTunnel.tunnelIpv6}/128`];
+  const homeAllowed = egress !== null && egress.name === home.name ? [...homeMesh, ...INTERNET] : homeMesh;
   lines.push(...peerLines(config, home, egress?.name === home.name ? 'home router (the mesh) and egress (the internet)' : 'home router (the mesh)', homeAllowed));
   if (egress !== null && egress.name !== home.name) {
     lines.push('', ...peerLines(config, egress, 'egress router (the internet; the mesh prefixes above are more specific)', INTERNET));
