@@ -73,7 +73,11 @@ test('bird: client /32s and /128s are stub networks of the home router only', ()
   for (const p of ['10.1.2.1/32', '10.1.2.2/32', 'fd00:0:1:2::1/128', 'fd00:0:1:2::2/128']) assert.ok(cloud.includes(`\t\tstubnet ${p};\n`), p);
   const office = renderBirdConf(sliceRouter(config, 'office'));
   assert.ok(office.includes('\t\tstubnet 10.1.2.5/32;\n'));
-  assert.ok(!office.includes('10.1.2.2/'), 'egress does not advertise the phone');
+  assert.ok(!office.includes('stubnet 10.1.2.2/'), 'egress does not advertise the phone');
+  // A router serving clients keeps its direct route to them: bird does not install the OSPF one.
+  assert.ok(office.includes('\t\texport where source = RTS_OSPF && net !~ [ 10.1.2.2/32, 10.1.2.5/32 ];\n'), office);
+  assert.ok(office.includes('\t\texport where source = RTS_OSPF && net !~ [ fd00:0:1:2::2/128, fd00:0:1:2::5/128 ];\n'));
+  assert.ok(renderBirdConf(sliceRouter(config, 'home')).includes('\t\texport where source = RTS_OSPF;\n'), 'unchanged without clients');
 });
 
 test('UCI: one peer section per client, routed (route_allowed_ips) without endpoint; IPv6 masquerade at egress', () => {

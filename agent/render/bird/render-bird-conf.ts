@@ -42,12 +42,15 @@ function ospfInstance(state: DesiredState, name: string, channel: 'ipv4' | 'ipv6
   ];
 }
 
-function kernelProtocol(name: string, channel: 'ipv4' | 'ipv6'): string[] {
+function kernelProtocol(name: string, channel: 'ipv4' | 'ipv6', state?: DesiredState): string[] {
+  // Roaming clients this router serves keep their direct route to wg0: the OSPF route to them
+  // (learned from their home router) is not installed here, whatever the kernel metrics.
+  const clients = (state?.wireguard.clients ?? []).flatMap((c) => c.allowedIps.filter((p) => p.includes(':') === (channel === 'ipv6')).map(safePrefix));
   return [
     `protocol kernel ${name} {`,
     `\t${channel} {`,
     '\t\timport none;',
-    '\t\texport where source = RTS_OSPF;',
+    clients.length ? `\t\texport where source = RTS_OSPF && net !~ [ ${clients.join(', ')} ];` : '\t\texport where source = RTS_OSPF;',
     '\t};',
     '\tmerge paths on;',
     '}',
@@ -65,9 +68,9 @@ export function renderBirdConf(state: DesiredState): string {
     '\tscan time 10;',
     '}',
     '',
-    ...kernelProtocol('dlan_kernel4', 'ipv4'),
+    ...kernelProtocol('dlan_kernel4', 'ipv4', state),
     '',
-    ...kernelProtocol('dlan_kernel6', 'ipv6'),
+    ...kernelProtocol('dlan_kernel6', 'ipv6', state),
     '',
   ];
   if (bfdLinks.length > 0) {
