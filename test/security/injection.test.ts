@@ -102,16 +102,19 @@ function checkDnsmasq(state: DesiredState, dir: string): void {
   writeFileSync(paths.dhcpHosts, files.dhcpHosts);
   const r = run(['dnsmasq', '--test', `--conf-file=${conf}`]);
   assert.equal(r.code, 0, `dnsmasq --test refused:\n${r.out}\n${files.conf}`);
-  const KEYS = new Set(['domain-needed', 'no-resolv', 'server', 'local', 'domain', 'expand-hosts', 'addn-hosts', 'rebind-domain-ok', 'bind-dynamic', 'interface', 'listen-address', 'dhcp-leasefile', 'dhcp-authoritative', 'dhcp-range', 'enable-ra', 'dhcp-hostsfile']);
+  const KEYS = new Set(['domain-needed', 'no-resolv', 'server', 'local', 'domain', 'expand-hosts', 'addn-hosts', 'rebind-domain-ok', 'bind-dynamic', 'interface', 'listen-address', 'dhcp-leasefile', 'dhcp-authoritative', 'dhcp-range', 'enable-ra', 'dhcp-hostsfile', 'ptr-record']);
   const lines = files.conf.split('\n').filter((l) => l !== '' && !l.startsWith('#'));
   for (const l of lines) {
     assert.match(l, /^[a-z-]+(=\S+)?$/, `one directive per line, no spaces: ${JSON.stringify(l)}`);
     assert.ok(KEYS.has(l.split('=')[0]!), `unexpected dnsmasq directive ${l}`);
   }
-  assert.deepEqual(lines.filter((l) => l.startsWith('local=')), [`local=/${state.localDomain}/`]);
+  assert.deepEqual(lines.filter((l) => l.startsWith('local=')), [`local=/${state.localDomain}/`, ...(state.dns.reverseZones ?? []).map((z) => `local=/${z}/`)]);
   assert.deepEqual(lines.filter((l) => l.startsWith('interface=')), state.lan.map((l) => `interface=${l.device}`));
   const records = files.hosts.split('\n').filter((l) => l !== '' && !l.startsWith('#'));
-  assert.deepEqual(records, state.dns.records.flatMap((r) => r.addresses.map((a) => `${a} ${r.name}`)), 'one host line per record address, nothing else');
+  const recordLines = state.dns.records.flatMap((r) => r.addresses.map((a) => `${a} ${r.name}`));
+  // The router's own PTR names (loopback, leases) come first; they are not records.
+  const ownLines = (state.dns.ptr ?? []).map((p) => `${p.address} ${p.name}`).filter((l) => !recordLines.includes(l));
+  assert.deepEqual(records, [...ownLines, ...recordLines], 'one host line per own name and record address, nothing else');
   const leases = files.dhcpHosts.split('\n').filter((l) => l !== '' && !l.startsWith('#'));
   const intended = state.lan.flatMap((lan) => lan.leases.map((l) => l.name));
   assert.deepEqual(leases.map((l) => l.split(',')), leases.map((l, i) => [...l.split(',').slice(0, 2), intended[i]!]), 'three fields, the name last');
