@@ -193,7 +193,9 @@ test('a commit whose apply makes the remote unreachable is rolled back within co
   const took = Date.now() - started;
   assert.equal(s.code, 1);
   assert.match(s.stdout, /^rolled-back: not confirmed within 5s: the config repo is unreachable/);
-  assert.ok(took < 15_000, `rolled back by the agent itself, before the timer (${took} ms)`);
+  console.log(`rolled back ${took} ms after the sync started`);
+  const rollback = JSON.parse(readFileSync(join(r.root, 'etc/dlan/state.json'), 'utf8')).rollbacks[0];
+  assert.equal(rollback.by, 'agent', 'rolled back by the agent itself, not by the timer');
   assert.equal(readFileSync(currentFile(r.root), 'utf8'), goodState, 'the snapshot was restored');
   assert.ok(existsSync(repo.bare), 'the fake restore put the remote back');
   const st = state(r);

@@ -56,8 +56,9 @@ test('yaml: an alias bomb fails fast with a clear error', async () => {
   assert.equal(r.ok, false);
   if (r.ok) return;
   expectDiagnostic(r.diagnostics, { message: 'too many alias expansions', path: '', line: 2 });
-  // 9^11 strings if expanded: finishing at all proves the expansion was cut short.
-  assert.ok(elapsed < 5000, `took ${elapsed} ms`);
+  // 9^11 strings if expanded: finishing at all (within the test's timeout) proves the expansion
+  // was cut short; the time is printed, not asserted.
+  console.log(`alias bomb refused in ${elapsed.toFixed(0)} ms`);
 });
 
 test('yaml: a mapping key must be a plain string', async () => {
