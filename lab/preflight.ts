@@ -54,7 +54,8 @@ export function preflight(opts: { install: boolean; log?: (m: string) => void })
     missing = missingPackages();
   }
   if (missing.length > 0) throw new PreflightError(`missing Debian packages: ${missing.join(' ')} (apt-get install ${missing.join(' ')})`);
-  const probe = 'dlan-preflight';
+  // Per process: two runs (a test waiting for the lab lock, a bench) must not delete each other's probe.
+  const probe = `dlan-preflight-${process.pid}`;
   run(['ip', 'netns', 'del', probe]);
   const add = run(['ip', 'netns', 'add', probe]);
   if (add.code !== 0) throw new PreflightError(`network namespaces are not available here: ${add.stderr.trim()}`);
