@@ -17,6 +17,9 @@ export const INTERNET = {
 
 export const CLIENT = { ns: 'dlan-client', address: '203.0.113.100' };
 
+/** A roaming VPN client (laptop on the road): on the internet bridge, WireGuard to its home router. */
+export const ROAMING = { ns: 'dlan-roam', address: '203.0.113.101', name: 'roamer', home: 'r4', egress: 'r5', wg: 'wgroam' } as const;
+
 export interface HomeRouter {
   name: 'h1' | 'h2';
   ns: string;
@@ -98,6 +101,7 @@ export const R3_HOME_ADDRESS = '192.168.1.3';
 export const ALL_NAMESPACES: string[] = [
   INTERNET.ns,
   CLIENT.ns,
+  ROAMING.ns,
   ...HOMES.map((h) => h.ns),
   ...ROUTERS.map((r) => r.ns),
   ...SERVERS.map((s) => s.ns),

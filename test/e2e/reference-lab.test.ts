@@ -5,7 +5,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { labDown, labUp } from '../../lab/lab.ts';
 import { preflight } from '../../lab/preflight.ts';
 import { acquireLabLock, releaseLabLock } from '../../lab/lab-lock.ts';
@@ -15,9 +15,10 @@ import {
   digFrom, dlanRoutes, expectedPeers, ospfNotConverged, pingMatrix, serverAddresses, tcpFromClient, tcpScan, udpFromClient,
 } from '../../lab/probes.ts';
 import { agent, daemonPids, ospfNeighbors } from '../../lab/router-cli.ts';
-import { inNs, run, sleep } from '../../lab/run.ts';
+import { inNs, run, sleep, waitFor } from '../../lab/run.ts';
 import { pushChange, r2r3LinkFailover, r4Failover, waitForBfd } from '../../lab/scenarios.ts';
-import { CLIENT, HOMES, INTERNET, LAB_DIR, ROUTERS, SERVERS, routerByName } from '../../lab/topology.ts';
+import { CLIENT, HOMES, INTERNET, LAB_DIR, ROAMING, ROUTERS, SERVERS, routerByName } from '../../lab/topology.ts';
+import { prepareRoamingKey, pushRoamingClient, startRoamingClient } from '../../lab/roaming-client.ts';
 import { digReverseFrom } from '../../lab/reverse-dns-probe.ts';
 
 const CAPTURE = join(LAB_DIR, 'inet0.pcap');
@@ -242,5 +243,45 @@ describe('reference network lab (namespaces, real daemons)', { timeout: 26 * 60_
     }
     assert.deepEqual(ospfNeighbors(routerByName('r4')).filter((n) => !n.state.startsWith('Full')), []);
     assert.ok(readFileSync(join(LAB_DIR, 'repo-work', 'dlan.yaml'), 'utf8').includes('10.2.2.20:80'));
+  });
+
+  test('10. a roaming client (client-config on wireguard-go) at home on R4: S1 and back, DNS, and the internet through R5, masqueraded', async () => {
+    const keys = prepareRoamingKey();
+    const change = await pushRoamingClient(keys.publicKey);
+    console.log(`# roaming client committed, applied on ${ROAMING.home} and ${ROAMING.egress} after ${(change.ms / 1000).toFixed(1)} s`);
+    const roam = await startRoamingClient(join(LAB_DIR, 'repo-work'));
+    const s1 = serverAddresses(SERVERS.find((s) => s.name === 's1')!);
+    const pings = (ns: string, target: string) => (run(inNs(ns, ['ping', '-n', '-c', '1', '-W', '1', target])).code === 0 ? true : undefined);
+    // The first packets wait for the handshake and for OSPF to flood R4's new stub networks.
+    await waitFor('roaming client → S1 (IPv4)', 30_000, () => pings(ROAMING.ns, s1.ipv4!));
+    await waitFor('roaming client → S1 (IPv6)', 15_000, () => pings(ROAMING.ns, s1.ipv6!));
+    await waitFor('S1 → roaming client (IPv4)', 15_000, () => pings('dlan-s1', roam.ipv4));
+    await waitFor('S1 → roaming client (IPv6)', 15_000, () => pings('dlan-s1', roam.ipv6));
+    // DNS as the file says: R4's loopback, through the tunnel.
+    const dns = roam.wgQuick.match(/^DNS = ([0-9.]+)/m)?.[1];
+    assert.equal(dns, '10.1.1.4');
+    const dig = run(inNs(ROAMING.ns, ['dig', '+short', '+time=2', '+tries=2', `@${dns}`, 's1.r1.lan', 'A']));
+    assert.deepEqual(dig.stdout.trim().split('\n'), ['10.2.0.2'], dig.stderr);
+    // The client's own name, answered by its home router, from S1 through the delegation of r4.lan.
+    assert.deepEqual(await digFrom(SERVERS.find((s) => s.name === 's1')!, `${ROAMING.name}.${ROAMING.home}.lan`, 'A'), [roam.ipv4]);
+    // The internet through the egress router: 203.0.113.1 answers R5's WAN address, never the client's
+    // (it has no route to the client pool: only a masqueraded request gets an answer).
+    const roamCapture = join(LAB_DIR, 'roam-inet0.pcap');
+    const capture = ensureDaemon('capture-roam', inNs(INTERNET.ns, ['tcpdump', '-i', INTERNET.bridge, '-n', '-U', '-s', '200', '-w', roamCapture, 'icmp']));
+    // tcpdump writes the file header once it captures.
+    await waitFor('the capture on the internet bridge', 10_000, () => (existsSync(roamCapture) && statSync(roamCapture).size >= 24 ? true : undefined), 100);
+    let burst;
+    try {
+      await waitFor('roaming client → internet through R5', 15_000, () => pings(ROAMING.ns, INTERNET.address));
+      burst = run(inNs(ROAMING.ns, ['ping', '-n', '-c', '5', '-i', '0.2', '-W', '1', INTERNET.address]), { timeoutMs: 10_000 });
+      await sleep(500);
+    } finally {
+      process.kill(capture, 'SIGINT');
+      await sleep(1000);
+    }
+    assert.equal(burst.code, 0, burst.stdout);
+    const seen = capturedPackets('icmp', roamCapture);
+    assert.ok(seen.some((l) => l.includes(`203.0.113.5 > ${INTERNET.address}: ICMP echo request`)), `the echo requests left R5 with its WAN address:\n${seen.slice(0, 20).join('\n')}`);
+    assert.deepEqual(seen.filter((l) => l.includes(roam.ipv4)), [], "the client's mesh address never appears on the internet");
   });
 });
