@@ -28,3 +28,18 @@ test('dot: the same mesh for graphviz', () => {
   assert.match(d, /"svc:web" -> "r5" \[style=dashed, arrowhead=none\];/);
   assert.equal(d.trim().endsWith('}'), true);
 });
+
+test('roaming clients: an arrow to the home router, a dotted one to a separate egress', () => {
+  const dir = join(import.meta.dirname, '..', '..', 'examples', 'roaming-client');
+  const r = loadConfig([{ path: 'dlan.yaml', text: readFileSync(join(dir, 'dlan.yaml'), 'utf8') }]);
+  if (!r.ok) throw new Error('roaming-client example invalid');
+  const m = renderMeshGraph(r.config, 'mermaid');
+  assert.match(m, /\n {2}client_phone\[\/"phone \(client \d+\)<br\/>10\.1\.2\.\d+"\/\]\n {2}client_phone -->\|"home"\| cloud\n {2}client_phone -\.->\|"internet"\| office\n/);
+  assert.match(m, /\n {2}client_laptop -->\|"home"\| cloud\n/);
+  assert.doesNotMatch(m, /client_laptop -\.->/, 'the laptop sends only mesh traffic');
+  assert.doesNotMatch(m, /client_tablet -\.->/, "the tablet's egress is its home: one arrow");
+  const d = renderMeshGraph(r.config, 'dot');
+  assert.match(d, /"client:phone" -> "office" \[label="internet", style=dotted\];/);
+  assert.match(d, /"client:tablet" \[shape=parallelogram, label="tablet \(client \d+\)\\n10\.1\.2\.\d+"\];/);
+  assert.equal(renderMeshGraph(loaded.config, 'mermaid').includes('client_'), false, 'no client nodes without clients');
+});
