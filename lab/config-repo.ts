@@ -31,6 +31,8 @@ export function createConfigRepo(publicKeys: Record<string, string>): string {
   git(['commit', '-q', '-am', 'Routers: public keys printed on each router']);
   useDefaultBfd();
   git(['commit', '-q', '-am', "Lab: BFD as dlan's default (the example keeps format v1's explicit bfd: false)"]);
+  addRecordTypes();
+  git(['commit', '-q', '-am', 'Lab: one DNS record of each type beyond A/AAAA']);
   must(['git', 'clone', '-q', '--bare', paths.work, paths.bareRepo]);
   git(['remote', 'add', 'origin', paths.bareRepo]);
   git(['fetch', '-q', 'origin']);
@@ -54,6 +56,21 @@ function useDefaultBfd(): void {
   const file = join(paths.work, CONFIG_FILE);
   const doc = parseDocument(readFileSync(file, 'utf8'));
   doc.deleteIn(['ospf', 'bfd']);
+  writeFileSync(file, String(doc));
+}
+
+/** The record types the format added to A/AAAA, so the lab asks real dnsmasq instances for them. */
+export const LAB_EXTRA_RECORDS = [
+  { name: 'www.example.com', type: 'CNAME', target: 'service1.example.com' },
+  { name: '_http._tcp.example.com', type: 'SRV', target: 'service1.example.com', port: 80 },
+  { name: 'example.com', type: 'MX', target: 'service1.example.com' },
+  { name: 'example.com', type: 'TXT', text: 'v=spf1 -all' },
+];
+
+function addRecordTypes(): void {
+  const file = join(paths.work, CONFIG_FILE);
+  const doc = parseDocument(readFileSync(file, 'utf8'));
+  for (const r of LAB_EXTRA_RECORDS) doc.addIn(['dns', 'records'], doc.createNode(r, { flow: true }));
   writeFileSync(file, String(doc));
 }
 

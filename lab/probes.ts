@@ -142,7 +142,7 @@ export async function waitForConvergence(timeoutMs: number): Promise<{ ms: numbe
 }
 
 /** `dig +short` from a server, asking its router (the DNS server its DHCP lease names). */
-export async function digFrom(s: LabServer, name: string, type: 'A' | 'AAAA'): Promise<string[]> {
+export async function digFrom(s: LabServer, name: string, type: 'A' | 'AAAA' | 'CNAME' | 'SRV' | 'MX' | 'TXT'): Promise<string[]> {
   const server = gatewayOf(s);
   const r = await runAsync(inNs(s.ns, ['dig', '+short', '+time=2', '+tries=2', `@${server}`, name, type]), { timeoutMs: 15_000 });
   return r.stdout.split('\n').map((x) => x.trim()).filter((x) => x && !x.startsWith(';')).sort();

@@ -59,7 +59,7 @@ describe('reference network lab (namespaces, real daemons)', { timeout: 26 * 60_
     assert.deepEqual(failed, []);
   });
 
-  test('2. <server>.<router>.lan resolves from every server; multi-address records return all', async () => {
+  test('2. <server>.<router>.lan resolves from every server; multi-address records return all; CNAME, SRV, MX and TXT records answer', async () => {
     const expected = new Map(SERVERS.map((s) => [s.name, serverAddresses(s)]));
     const problems: string[] = [];
     await Promise.all(
@@ -75,6 +75,14 @@ describe('reference network lab (namespaces, real daemons)', { timeout: 26 * 60_
     for (const from of SERVERS) {
       assert.deepEqual(await digFrom(from, 'service1.example.com', 'A'), ['10.2.0.100', '10.2.1.100'], `from ${from.name}`);
       assert.deepEqual(await digFrom(from, 'nas.example.com', 'AAAA'), ['fd79:2de7:db86::2'], `from ${from.name}`);
+    }
+    // The other record types (lab/config-repo.ts LAB_EXTRA_RECORDS), from one server per router.
+    for (const from of SERVERS.filter((s, i, all) => all.findIndex((x) => x.router === s.router) === i)) {
+      assert.deepEqual(await digFrom(from, 'www.example.com', 'CNAME'), ['service1.example.com.'], `CNAME from ${from.name}`);
+      assert.deepEqual(await digFrom(from, 'www.example.com', 'A'), ['10.2.0.100', '10.2.1.100', 'service1.example.com.'], `A through the CNAME from ${from.name}`);
+      assert.deepEqual(await digFrom(from, '_http._tcp.example.com', 'SRV'), ['0 0 80 service1.example.com.'], `SRV from ${from.name}`);
+      assert.deepEqual(await digFrom(from, 'example.com', 'MX'), ['10 service1.example.com.'], `MX from ${from.name}`);
+      assert.deepEqual(await digFrom(from, 'example.com', 'TXT'), ['"v=spf1 -all"'], `TXT from ${from.name}`);
     }
     // S1's static leases: 10.2.0.2 by MAC, fd79:2de7:db86::2 by DUID.
     const s2 = SERVERS.find((s) => s.name === 's2')!;
