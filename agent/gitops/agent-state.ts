@@ -5,7 +5,7 @@
 // config (the backend compares against the machine, not against this file).
 import type { Host } from '../host/host.ts';
 
-export type AttemptResult = 'applied' | 'unchanged' | 'drift-corrected' | 'refused' | 'rolled-back' | 'error' | 'skipped';
+export type AttemptResult = 'applied' | 'unchanged' | 'drift-corrected' | 'upstreams-updated' | 'refused' | 'rolled-back' | 'error' | 'skipped';
 
 export interface CommitRef {
   sha: string;

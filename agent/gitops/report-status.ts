@@ -12,7 +12,7 @@ import type { AgentState } from './agent-state.ts';
 export type CommitState = 'pending' | 'success' | 'failure';
 
 export interface ReportEvent {
-  /** What happened: applying, applied, unchanged, drift-corrected, refused, rolled-back, error, recovered. */
+  /** What happened: applying, applied, unchanged, drift-corrected, upstreams-changed, refused, rolled-back, error, recovered. */
   event: string;
   sha: string;
   state: CommitState;

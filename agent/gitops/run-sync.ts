@@ -190,7 +190,9 @@ function attempt(c: Cycle, sha: string | null, result: AttemptResult, phase: str
 }
 
 /** Checks the router against the desired state of the applied commit and corrects drift. */
-async function correctDrift(c: Cycle): Promise<{ corrected: boolean; failed: string | null }> {
+type DriftOutcome = { corrected: false; failed: string | null } | { corrected: true; failed: null; result: 'drift-corrected' | 'upstreams-updated' };
+
+async function correctDrift(c: Cycle): Promise<DriftOutcome> {
   const { env, state } = c;
   const applied = state.applied;
   if (!applied) return { corrected: false, failed: null };
@@ -239,7 +241,7 @@ async function correctDrift(c: Cycle): Promise<{ corrected: boolean; failed: str
     c.state.drift = { at, sha: applied.sha, changes: targets, cause: 'drift' };
     await send(c, { event: 'drift-corrected', sha: applied.sha, state: 'success', description: `drift corrected: ${targets.length} item(s)`, forge: false });
   }
-  return { corrected: true, failed: null };
+  return { corrected: true, failed: null, result: moved.length > 0 ? 'upstreams-updated' : 'drift-corrected' };
 }
 
 /** `name: old → new` for each upstream name whose answer differs from the last apply's. */
@@ -324,7 +326,7 @@ async function skipFailed(c: Cycle, sha: string): Promise<SyncOutcome> {
   c.env.log.log('info', `phase=decide commit ${shortSha(sha)} failed before (${failed.phase}); waiting for the branch to move`, { commit: shortSha(sha) });
   const drift = await correctDrift(c);
   const message = `head ${shortSha(sha)} failed before: ${failed.reason}`;
-  return finish(c, sha, drift.corrected ? 'drift-corrected' : 'skipped', 'decide', message, { keepAttempt: !drift.corrected });
+  return finish(c, sha, drift.corrected ? drift.result : 'skipped', 'decide', message, { keepAttempt: !drift.corrected });
 }
 
 async function fetchFailed(c: Cycle, e: unknown): Promise<SyncOutcome> {
@@ -341,7 +343,7 @@ async function fetchFailed(c: Cycle, e: unknown): Promise<SyncOutcome> {
 
 function finish(c: Cycle, sha: string | null, result: AttemptResult, phase: string, message: string, opts: { keepAttempt?: boolean } = {}): SyncOutcome {
   if (!opts.keepAttempt) attempt(c, sha, result, phase, message);
-  const ok = result === 'applied' || result === 'unchanged' || result === 'drift-corrected';
+  const ok = result === 'applied' || result === 'unchanged' || result === 'drift-corrected' || result === 'upstreams-updated';
   return { result, exitCode: ok ? 0 : 1, message, sha };
 }
 
@@ -351,11 +353,14 @@ async function sameCommit(c: Cycle, sha: string): Promise<SyncOutcome> {
     c.state.lastError = { sha, at: isoTime(c.env.host.now()), phase: 'drift', reason: drift.failed };
     return finish(c, sha, 'error', 'drift', drift.failed);
   }
-  if (drift.corrected) return finish(c, sha, 'drift-corrected', 'confirm', `drift corrected on ${shortSha(sha)}`);
+  if (drift.corrected) {
+    const what = drift.result === 'upstreams-updated' ? 'nginx follows changed upstream answers' : 'drift corrected';
+    return finish(c, sha, drift.result, 'confirm', `${what} on ${shortSha(sha)}`);
+  }
   // The cheap path: nothing changes on disk. The attempt is recorded only when it differs from
   // the last one (first success after a failure), so a quiet router never writes to flash.
   const last = c.state.lastAttempt;
-  const quiet = last?.sha === sha && ['applied', 'unchanged', 'drift-corrected'].includes(last.result) && c.state.consecutiveFailures === 0 && c.state.lastError === null;
+  const quiet = last?.sha === sha && ['applied', 'unchanged', 'drift-corrected', 'upstreams-updated'].includes(last.result) && c.state.consecutiveFailures === 0 && c.state.lastError === null;
   if (c.state.consecutiveFailures > 0 || c.state.lastError) {
     c.state.consecutiveFailures = 0;
     c.state.lastError = null;

@@ -77,6 +77,7 @@ test('a moved upstream answer rewrites nginx and is reported as upstreams change
     resolver.setAnswer('web.example.test', '192.168.50.11');
     const s3 = await r.cli('sync');
     assert.equal(s3.code, 0, s3.stdout);
+    assert.match(s3.stdout, /^upstreams-updated: nginx follows changed upstream answers/);
     const stream = readFileSync(streamPath, 'utf8');
     assert.match(stream, /server 192\.168\.50\.11:80;/);
     assert.doesNotMatch(stream, /192\.168\.50\.10/);
