@@ -78,6 +78,8 @@ export interface RawLinkObject {
   endpoints?: Record<string, string>;
   mtu?: number;
   bfd?: boolean;
+  bfd_interval?: number;
+  bfd_multiplier?: number;
   /** The link's WireGuard preshared key, sealed for its two routers (`dlan-agent seal`). */
   preshared_key?: SealedSecret;
 }
@@ -219,6 +221,8 @@ export interface Link {
   endpoints: Record<string, Endpoint>;
   mtu: number;
   bfd: boolean;
+  /** The link's own BFD timers; absent when it uses `ospf.bfd_interval` / `ospf.bfd_multiplier`. */
+  bfd_timers?: { interval: number; multiplier: number };
   /** Absent when the link has no sealed preshared key. */
   preshared_key?: SealedSecret;
 }

@@ -78,7 +78,7 @@ function normalizeLease(l: Lease): Lease {
 function normalizeLink(
   l: RawLink,
   idOf: Map<string, number>,
-  ospf: { cost: number; bfd: boolean },
+  ospf: { cost: number; bfd: boolean; bfd_interval: number; bfd_multiplier: number },
   mtu: number,
   endpoint: (t: string) => Endpoint,
 ): Link {
@@ -95,6 +95,9 @@ function normalizeLink(
     endpoints,
     mtu: (Array.isArray(l) ? undefined : l.mtu) ?? mtu,
     bfd: (Array.isArray(l) ? undefined : l.bfd) ?? ospf.bfd,
+    ...(!Array.isArray(l) && (l.bfd_interval !== undefined || l.bfd_multiplier !== undefined)
+      ? { bfd_timers: { interval: l.bfd_interval ?? ospf.bfd_interval, multiplier: l.bfd_multiplier ?? ospf.bfd_multiplier } }
+      : {}),
     ...(!Array.isArray(l) && l.preshared_key ? { preshared_key: { recipients: { ...l.preshared_key.recipients }, sealed: l.preshared_key.sealed } } : {}),
   };
 }

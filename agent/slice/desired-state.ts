@@ -137,6 +137,8 @@ export interface LinkSlice {
   cost: number;
   mtu: number;
   bfd: boolean;
+  /** The link's own BFD timers (config `bfd_interval`/`bfd_multiplier` on the link); absent = mesh-wide. */
+  bfdTimers?: { intervalMs: number; multiplier: number };
   /** True when this router initiates the WireGuard handshake (it knows the peer's endpoint). */
   dials: boolean;
   /**
@@ -162,7 +164,8 @@ export interface OspfIntent {
   /** The /32s and /128s of the roaming clients at home here, advertised as stub networks; absent when none. */
   clientPrefixes?: { ipv4: string[]; ipv6: string[] };
   /** VXLAN interfaces, point-to-point, with cost. Sorted by peer id. */
-  ptpInterfaces: { interface: string; cost: number; bfd: boolean }[];
+  /** `bfdTimers`: the link's own BFD timers, absent when it uses the mesh-wide `bfd` ones. */
+  ptpInterfaces: { interface: string; cost: number; bfd: boolean; bfdTimers?: { intervalMs: number; multiplier: number } }[];
   bfd: { enabled: boolean; intervalMs: number; multiplier: number };
 }
 

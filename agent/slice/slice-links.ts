@@ -45,6 +45,7 @@ export function sliceLinks(config: Config, self: Router): { links: LinkSlice[]; 
       cost: link.cost,
       mtu: link.mtu,
       bfd: link.bfd,
+      ...(link.bfd_timers ? { bfdTimers: { intervalMs: link.bfd_timers.interval, multiplier: link.bfd_timers.multiplier } } : {}),
       dials,
       ...(link.preshared_key ? { sealedPresharedKey: link.preshared_key.sealed } : {}),
     });

@@ -58,7 +58,7 @@ export function sliceRouter(config: Config, routerName: string): DesiredState {
       stubInterfaces: lan.map((l) => l.device),
       loopbackPrefixes: { ipv4: `${addr.loopbackIpv4}/32`, ipv6: `${addr.loopbackIpv6}/128` },
       ...(clients.clientPrefixes ? { clientPrefixes: clients.clientPrefixes } : {}),
-      ptpInterfaces: links.map((l) => ({ interface: l.interface, cost: l.cost, bfd: l.bfd })),
+      ptpInterfaces: links.map((l) => ({ interface: l.interface, cost: l.cost, bfd: l.bfd, ...(l.bfdTimers ? { bfdTimers: l.bfdTimers } : {}) })),
       bfd: { enabled: bfdAnywhere, intervalMs: config.ospf.bfd_interval, multiplier: config.ospf.bfd_multiplier },
     },
     dns: withClientRecords(sliceDns(config, self), clients.dnsRecords),

@@ -64,6 +64,21 @@ test('the timers follow ospf.bfd_interval / bfd_multiplier; bfd: false mesh-wide
   birdParses(conf);
 });
 
+test('a link may carry its own BFD timers: bird gets them for that interface only, the others keep the mesh-wide ones', () => {
+  const config = load('', (t) => t.replace('    cost: 5\n', '    cost: 5\n    bfd_interval: 250\n'));
+  const r2 = sliceRouter(config, 'r2');
+  const link = r2.ospf.ptpInterfaces.find((p) => p.interface === 'dlan_vx3')!;
+  assert.deepEqual(link.bfdTimers, { intervalMs: 250, multiplier: 5 }, 'the multiplier comes from ospf');
+  assert.equal(r2.ospf.ptpInterfaces.filter((p) => p.bfdTimers).length, 1);
+  const conf = renderBirdConf(r2);
+  assert.match(conf, /\tinterface "dlan_vx3" \{\n\t\tinterval 250 ms;\n\t\tmultiplier 5;/);
+  assert.match(conf, /\tinterface "dlan_vx4" \{\n\t\tinterval 80 ms;\n\t\tmultiplier 5;/);
+  birdParses(conf);
+  // Both ends of the link get the same timers (BFD negotiates, but the config says what is meant).
+  assert.deepEqual(sliceRouter(config, 'r3').ospf.ptpInterfaces.find((p) => p.interface === 'dlan_vx2')!.bfdTimers, { intervalMs: 250, multiplier: 5 });
+  assert.equal(sliceRouter(load(), 'r2').ospf.ptpInterfaces.some((p) => 'bfdTimers' in p), false, 'absent without link timers');
+});
+
 test('both firewalls take BFD in on the VXLAN devices and open nothing for it on the WAN', () => {
   const r4 = sliceRouter(load(), 'r4');
   const links = r4.links.map((l) => l.interface);

@@ -20,6 +20,8 @@ const cases: Case[] = [
   { name: 'port must be an integer', text: edit(BASE, ['links:', 'vxlan: { port: 47.5 } #!\nlinks:']), message: 'must be an integer, not the fraction 47.5', path: 'vxlan.port' },
   { name: 'mtu range', text: edit(BASE, ['links:', 'wireguard: { mtu: 1000 } #!\nlinks:']), message: 'must be an integer between 1280 and 9000', path: 'wireguard.mtu' },
   { name: 'bfd_interval range (ms)', text: edit(BASE, ['links:', 'ospf: { bfd_interval: 5 } #!\nlinks:']), message: 'must be an integer between 10 and 10000, not 5', path: 'ospf.bfd_interval' },
+  { name: 'link bfd_interval range (ms)', text: edit(BASE, ['  - [r1, r2]\n', '  - { routers: [r1, r2], bfd_interval: 20000 } #!\n']), message: 'must be an integer between 10 and 10000, not 20000', path: 'links[0].bfd_interval' },
+  { name: 'link bfd_multiplier range', text: edit(BASE, ['  - [r1, r2]\n', '  - { routers: [r1, r2], bfd_multiplier: 300 } #!\n']), message: 'must be an integer between 2 and 255, not 300', path: 'links[0].bfd_multiplier' },
   { name: 'bfd_multiplier range', text: edit(BASE, ['links:', 'ospf: { bfd_multiplier: 1 } #!\nlinks:']), message: 'must be an integer between 2 and 255, not 1', path: 'ospf.bfd_multiplier' },
   { name: 'ospf bfd is true or false (timers have their own keys)', text: edit(BASE, ['links:', 'ospf: { bfd: { interval: 100 } } #!\nlinks:']), message: 'must be `true` or `false`', path: 'ospf.bfd' },
   { name: 'id at least 1', text: edit(BASE, ['    id: 1\n', '    id: 0 #!\n']), message: 'must be an integer between 1 and 4095, not 0', path: 'routers.r1.id' },

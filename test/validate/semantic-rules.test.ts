@@ -147,6 +147,12 @@ test('warning: BFD timers that detect no sooner than the OSPF dead interval', as
   const fine = await load(edit(BASE, ['links:', 'ospf: { bfd_interval: 300, bfd_multiplier: 5 }\nlinks:']));
   assert.ok(fine.ok);
   assert.deepEqual(fine.warnings, []);
+  // A link's own timers: its multiplier times the mesh-wide interval (300 ms × 20 = 6 s ≥ 4 s).
+  const link = await load(edit(BASE, ['links:\n  - [r1, r2]', 'ospf: { bfd_interval: 300 }\nlinks:\n  - { routers: [r1, r2], bfd_multiplier: 20 }']));
+  assert.ok(link.ok, link.ok ? '' : describe(link.diagnostics));
+  assert.deepEqual(link.warnings.map((w) => [w.path, w.message]), [['links[0].bfd_multiplier', 'BFD detects a dead link after 6000 ms (bfd_interval × bfd_multiplier), not before the OSPF dead interval (4 s): BFD would add nothing; shorten it']]);
+  const linkFine = await load(edit(BASE, ['  - [r1, r2]', '  - { routers: [r1, r2], bfd_interval: 200, bfd_multiplier: 10 }']));
+  assert.deepEqual(linkFine.ok && linkFine.warnings, []);
 });
 
 test('warning: a VXLAN MTU that does not fit inside the WireGuard MTU', async () => {

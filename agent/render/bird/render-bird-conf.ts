@@ -76,10 +76,11 @@ export function renderBirdConf(state: DesiredState): string {
   if (bfdLinks.length > 0) {
     lines.push('protocol bfd dlan_bfd {');
     for (const p of bfdLinks) {
+      const timers = p.bfdTimers ?? state.ospf.bfd;
       lines.push(
         `\tinterface "${safeInterface(p.interface)}" {`,
-        `\t\tinterval ${safeInt(state.ospf.bfd.intervalMs, 10, 60000)} ms;`,
-        `\t\tmultiplier ${safeInt(state.ospf.bfd.multiplier, 1, 255)};`,
+        `\t\tinterval ${safeInt(timers.intervalMs, 10, 60000)} ms;`,
+        `\t\tmultiplier ${safeInt(timers.multiplier, 1, 255)};`,
         '\t};',
       );
     }

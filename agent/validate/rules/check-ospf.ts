@@ -17,13 +17,23 @@ export function checkOspf(mesh: MeshView, out: Findings): void {
   }
   const interval = asInt(ospf.bfd_interval);
   const multiplier = asInt(ospf.bfd_multiplier);
-  if (interval !== undefined || multiplier !== undefined) {
-    const detectMs = (interval ?? DEFAULTS.ospf.bfd_interval) * (multiplier ?? DEFAULTS.ospf.bfd_multiplier);
+  const slowBfd = (path: (string | number)[], i: number | undefined, m: number | undefined, meshI: number, meshM: number) => {
+    if (i === undefined && m === undefined) return;
+    const detectMs = (i ?? meshI) * (m ?? meshM);
     if (detectMs >= d * 1000 && d >= 1) {
-      out.warn(['ospf', interval !== undefined ? 'bfd_interval' : 'bfd_multiplier'],
+      out.warn([...path, i !== undefined ? 'bfd_interval' : 'bfd_multiplier'],
         `BFD detects a dead link after ${detectMs} ms (bfd_interval × bfd_multiplier), not before the OSPF dead interval (${d} s): BFD would add nothing; shorten it`);
     }
-  }
+  };
+  const meshInterval = interval ?? DEFAULTS.ospf.bfd_interval;
+  const meshMultiplier = multiplier ?? DEFAULTS.ospf.bfd_multiplier;
+  slowBfd(['ospf'], interval, multiplier, DEFAULTS.ospf.bfd_interval, DEFAULTS.ospf.bfd_multiplier);
+  // A link's own timers (either one; the other comes from `ospf`).
+  const links = Array.isArray(mesh.data.links) ? (mesh.data.links as unknown[]) : [];
+  links.forEach((l, i) => {
+    const link = asObj(l);
+    if (link) slowBfd(['links', i], asInt(link.bfd_interval), asInt(link.bfd_multiplier), meshInterval, meshMultiplier);
+  });
   const vx = asObj(mesh.data.vxlan);
   if (mesh.vxlanMtu + 50 > mesh.wireguardMtu) {
     const path = asInt(vx?.mtu) !== undefined ? ['vxlan', 'mtu'] : ['wireguard', 'mtu'];
