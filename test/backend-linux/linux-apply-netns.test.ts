@@ -6,7 +6,7 @@
 // fails with a message saying so.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,7 +20,7 @@ import { LinkSecretError } from '../../agent/secrets/open-link-secrets.ts';
 import { ensureRouterAgeIdentity } from '../../agent/secrets/router-identity.ts';
 import { randomBytesFrom } from '../../agent/secrets/random-bytes.ts';
 import type { DesiredState } from '../../agent/slice/desired-state.ts';
-import { countingHost, mutatingExecs, namespacedHost, twoRouterState, type TwoRouterKeys } from './linux-test-support.ts';
+import { countingHost, must, mutatingExecs, namespacedHost, sh, twoRouterState, type TwoRouterKeys } from './linux-test-support.ts';
 
 const tag = `dlt${process.pid % 100000}`;
 const routers = ['ra', 'rb'] as const;
@@ -32,15 +32,6 @@ const keys: TwoRouterKeys = { ra: '', rb: '' };
 const quietHost = createNodeHost({ log: { log() {} } });
 const backend = createLinuxBackend();
 
-function sh(argv: string[], input?: string) {
-  const r = spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8', input, timeout: 20000 });
-  return { code: r.status ?? 1, out: r.stdout ?? '', err: r.stderr ?? '' };
-}
-function must(argv: string[], input?: string): string {
-  const r = sh(argv, input);
-  if (r.code !== 0) throw new Error(`${argv.join(' ')} failed: ${r.err}${r.out}`);
-  return r.out;
-}
 /** A command inside router r's network + mount namespace. */
 function inR(r: R, argv: string[]) {
   return sh(['nsenter', '-t', String(holders[r]), '-m', '-n', '--', ...argv]);

@@ -7,7 +7,7 @@
 // removes its peer and routes. Needs root and network namespaces.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,7 +17,7 @@ import { loadConfig } from '../../agent/config/load-config.ts';
 import type { Config } from '../../agent/config/config-types.ts';
 import { renderClientConfig } from '../../agent/render/wg-quick/render-client-config.ts';
 import { sliceRouter } from '../../agent/slice/slice-router.ts';
-import { namespacedHost } from './linux-test-support.ts';
+import { must, namespacedHost, sh } from './linux-test-support.ts';
 
 const tag = `dlr${process.pid % 100000}`;
 const NS = { router: `${tag}r`, client: `${tag}c`, inet: `${tag}i` };
@@ -31,15 +31,6 @@ let dir = '';
 let routerKey = '';
 let clientKey = '';
 
-function sh(argv: string[], input?: string) {
-  const r = spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8', input, timeout: 20000 });
-  return { code: r.status ?? 1, out: r.stdout ?? '', err: r.stderr ?? '' };
-}
-function must(argv: string[], input?: string): string {
-  const r = sh(argv, input);
-  if (r.code !== 0) throw new Error(`${argv.join(' ')} failed: ${r.err}${r.out}`);
-  return r.out;
-}
 const inRouter = (argv: string[]) => sh(['nsenter', '-t', String(holder), '-m', '-n', '--', ...argv]);
 const inClient = (argv: string[]) => sh(['ip', 'netns', 'exec', NS.client, ...argv]);
 const ctx = () => ({ host: namespacedHost(quietHost, holder), root, reload: true });

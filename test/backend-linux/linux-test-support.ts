@@ -2,6 +2,7 @@
 // with a service) in the exact shape the slice produces, so the Linux backend can be tested with
 // keys generated at test time. Plus a Host wrapper that runs every program inside a router's
 // network + mount namespace (nsenter into a holder process), the way the lab does.
+import { spawnSync } from 'node:child_process';
 import type { DesiredState } from '../../agent/slice/desired-state.ts';
 import type { Host } from '../../agent/host/host.ts';
 
@@ -168,4 +169,16 @@ export function mutatingExecs(execs: string[][]): string[][] {
     if (a[0] === 'nft') return !a.includes('list') && !a.includes('-c');
     return a[0] === 'wireguard-go' || a[0] === 'systemctl' || a[0] === 'echo';
   });
+}
+
+/** Runs a program (no shell) with a 20 s bound: exit code, stdout and stderr. */
+export function sh(argv: string[], input?: string) {
+  const r = spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8', input, timeout: 20000 });
+  return { code: r.status ?? 1, out: r.stdout ?? '', err: r.stderr ?? '' };
+}
+/** Like sh, but throws with the output when the program fails; returns stdout. */
+export function must(argv: string[], input?: string): string {
+  const r = sh(argv, input);
+  if (r.code !== 0) throw new Error(`${argv.join(' ')} failed: ${r.err}${r.out}`);
+  return r.out;
 }
