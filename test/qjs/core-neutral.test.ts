@@ -3,7 +3,7 @@
 // same desired state as node. Also: the QuickJS build's own checks catch what they promise to.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +16,7 @@ import { checkSizeBudgets, enforceSizeBudgets } from '../../build/size-budget.mj
 import { loadConfig, sliceRouter } from '../../agent/core.ts';
 import { readConfigFiles } from '../../agent/config/read-config-files.ts';
 import { createNodeHost, createNodeLog } from '../../agent/host/node-host.ts';
-import { ROOT } from './ensure-bundles.ts';
+import { ensureBundles, QJS_BUNDLE, ROOT } from './ensure-bundles.ts';
 
 /** Records every import that resolves to a node built-in instead of failing on the first. */
 function builtinRecorder(found: string[]): Plugin {
@@ -121,4 +121,13 @@ test('size budgets: within budget passes, over budget or missing fails the build
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('the QuickJS bundle holds the schema once: dlanSchema is the root schema ajv already embeds', () => {
+  ensureBundles();
+  const text = readFileSync(QJS_BUNDLE, 'utf8');
+  const id = JSON.parse(readFileSync(join(ROOT, 'schema', 'dlan.schema.json'), 'utf8')).$id as string;
+  assert.equal(text.split(id).length - 1, 1, `the schema $id ${id} appears once in the bundle`);
+  const generated = readFileSync(join(ROOT, 'agent', 'validate', 'generated', 'dlan-validator.js'), 'utf8');
+  assert.match(generated, /^export const dlanSchema = schema\d+;$/m);
 });
