@@ -7,8 +7,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-// @ts-expect-error: plain ESM build script without type declarations
-import { POSTINST_WRAPPER, PRERM_WRAPPER } from '../../build/package-ipk.mjs';
+import { POSTINST_WRAPPER, PRERM_WRAPPER } from '../../build/package-ipk.ts';
 import { buildPackage, parseControl, ROOT, unpack } from './ipk-support.ts';
 
 const version = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version as string;
@@ -52,7 +51,6 @@ const expectedData: [string, string][] = [
   ['./usr/bin/dlan-agent', '-rwxr-xr-x'],
   ['./usr/lib/', 'drwxr-xr-x'],
   ['./usr/lib/dlan-agent/', 'drwxr-xr-x'],
-  ['./usr/lib/dlan-agent/dlan-agent.js', '-rw-r--r--'],
   ['./usr/lib/dlan-agent/dlan-agent.qjs.js', '-rw-r--r--'],
   ['./usr/share/', 'drwxr-xr-x'],
   ['./usr/share/dlan-agent/', 'drwxr-xr-x'],
@@ -74,7 +72,6 @@ test('data.tar.gz: every member, in name order, with its mode, owned by 0/0', ()
   same('etc/uci-defaults/90-dlan-agent', 'openwrt-package/files/dlan-agent.uci-defaults');
   same('lib/upgrade/keep.d/dlan-agent', 'openwrt-package/files/dlan-agent.keep');
   same('usr/share/dlan-agent/cron.sh', 'openwrt-package/files/dlan-agent.cron.sh');
-  same('usr/lib/dlan-agent/dlan-agent.js', 'dist/dlan-agent.js');
   same('usr/lib/dlan-agent/dlan-agent.qjs.js', 'dist/dlan-agent.qjs.js');
   assert.match(u.read('data/lib/upgrade/keep.d/dlan-agent'), /^\/etc\/dlan\/$/m, 'state and keys survive sysupgrade');
 });
@@ -104,17 +101,16 @@ test('control.tar.gz: members, modes, wrappers generated like package-pack.mk', 
 test('control fields, in package-pack.mk order', () => {
   const fields = parseControl(u.read('control/control'));
   const names = fields.map(([k]) => k);
-  assert.deepEqual(names, ['Package', 'Version', 'Depends', 'Conflicts', 'License', 'Section', 'URL', 'Maintainer', 'Architecture', 'Installed-Size', 'Description']);
+  assert.deepEqual(names, ['Package', 'Version', 'Depends', 'Conflicts', 'Provides', 'License', 'Section', 'URL', 'Maintainer', 'Architecture', 'Installed-Size', 'Description']);
   const f = new Map(fields);
   assert.equal(f.get('Package'), 'dlan-agent');
   assert.match(f.get('Package')!, /^[a-z0-9.+-]+$/);
   assert.equal(f.get('Version'), `${version}-1`);
   assert.equal(f.get('Architecture'), 'all');
-  const depends = f.get('Depends')!.split(', ');
-  for (const d of ['wireguard-tools', 'kmod-wireguard', 'vxlan', 'bird2', 'bird2c', 'nginx-ssl', 'nginx-mod-stream', 'dnsmasq-full', 'git', 'git-http', 'ca-bundle', 'curl', 'node | quickjs']) {
-    assert.ok(depends.includes(d), `Depends lacks ${d}: ${f.get('Depends')}`);
-  }
-  assert.ok(depends.every((d) => !d.startsWith('+') && !d.startsWith('@')), 'make syntax leaked into Depends');
+  // Only what every router needs, and the QuickJS runtime: no OR-dependency, one package per runtime.
+  assert.deepEqual(f.get('Depends')!.split(', '), ['wireguard-tools', 'kmod-wireguard', 'vxlan', 'kmod-vxlan', 'bird2', 'bird2c', 'git', 'git-http', 'ca-bundle', 'curl', 'quickjs']);
+  assert.equal(f.get('Provides'), 'dlan-agent-any');
+  assert.equal(f.get('Conflicts'), 'dlan-agent-node');
   const dataTarSize = gunzipSync(readFileSync(join(u.dir, 'outer', 'data.tar.gz'))).length;
   assert.equal(f.get('Installed-Size'), String(dataTarSize));
   assert.match(f.get('Description')!, /^dlan GitOps agent.*\n.*QuickJS/s);
@@ -155,4 +151,24 @@ test('reproducible: the same input gives the same bytes; the time stamp is an in
   const otherTime = buildPackage({ mtime: 1_000_000_000 });
   assert.ok(!otherTime.bytes.equals(ipk.bytes));
   assert.equal(statSync(u.file).size, ipk.bytes.length);
+});
+
+test('the node variant: dlan-agent-node_<ver>-1_all.ipk with only the node bundle, depending on node', () => {
+  const nodeIpk = buildPackage({ variant: 'dlan-agent-node' });
+  const n = unpack(nodeIpk);
+  try {
+    assert.equal(nodeIpk.fileName, `dlan-agent-node_${version}-1_all.ipk`);
+    const paths = n.list(join(n.dir, 'outer', 'data.tar.gz')).map((m) => m.path);
+    assert.ok(paths.includes('./usr/lib/dlan-agent/dlan-agent.js'));
+    assert.ok(!paths.includes('./usr/lib/dlan-agent/dlan-agent.qjs.js'));
+    const f = new Map(parseControl(n.read('control/control')));
+    assert.equal(f.get('Package'), 'dlan-agent-node');
+    assert.equal(f.get('Title'), undefined);
+    assert.deepEqual(f.get('Depends')!.split(', '), ['wireguard-tools', 'kmod-wireguard', 'vxlan', 'kmod-vxlan', 'bird2', 'bird2c', 'git', 'git-http', 'ca-bundle', 'curl', 'node']);
+    assert.equal(f.get('Provides'), 'dlan-agent-any');
+    assert.equal(f.get('Conflicts'), 'dlan-agent');
+    assert.match(f.get('Description')!, /^dlan GitOps agent .*\(node\)\n(.*\n)*.*Runs on node\./);
+  } finally {
+    rmSync(n.dir, { recursive: true, force: true });
+  }
 });

@@ -10,13 +10,23 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildPackage, unpack } from './ipk-support.ts';
+import type { Variant } from '../../build/package-spec.ts';
 import { createNodeHost, createNodeLog } from '../../agent/host/node-host.ts';
 import { loadSettings } from '../../agent/settings/settings-file.ts';
 
-const ipk = buildPackage();
-const unpacked = unpack(ipk);
+const unpackedByVariant = new Map<Variant, ReturnType<typeof unpack>>();
 const standIn = join(import.meta.dirname, 'stand-in');
-const cleanups: string[] = [unpacked.dir];
+const cleanups: string[] = [];
+/** The unpacked .ipk of one runtime (built once per test file). */
+function unpacked(variant: Variant) {
+  let u = unpackedByVariant.get(variant);
+  if (!u) {
+    u = unpack(buildPackage({ variant }));
+    cleanups.push(u.dir);
+    unpackedByVariant.set(variant, u);
+  }
+  return u;
+}
 process.on('exit', () => cleanups.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 interface Root {
@@ -28,17 +38,18 @@ interface Root {
 }
 
 /** A fresh root with the package installed as opkg would, plus stand-ins. */
-function install(opts: { dnsmasqHasDhcpv6: boolean; editConfig?: (text: string) => string }): Root {
+function install(opts: { dnsmasqHasDhcpv6: boolean; editConfig?: (text: string) => string; variant?: Variant }): Root {
   const root = mkdtempSync(join(tmpdir(), 'dlan-root-'));
   cleanups.push(root);
-  execFileSync('tar', ['-xzf', join(unpacked.dir, 'outer', 'data.tar.gz'), '-C', root]);
+  const u = unpacked(opts.variant ?? 'dlan-agent');
+  execFileSync('tar', ['-xzf', join(u.dir, 'outer', 'data.tar.gz'), '-C', root]);
   const info = join(root, 'usr', 'lib', 'opkg', 'info');
   mkdirSync(info, { recursive: true });
-  for (const member of readdirSync(join(unpacked.dir, 'control'))) {
-    copyFileSync(join(unpacked.dir, 'control', member), join(info, `dlan-agent.${member}`));
+  for (const member of readdirSync(join(u.dir, 'control'))) {
+    copyFileSync(join(u.dir, 'control', member), join(info, `dlan-agent.${member}`));
     chmodSync(join(info, `dlan-agent.${member}`), member.startsWith('post') || member.startsWith('pre') ? 0o755 : 0o644);
   }
-  const files = execFileSync('tar', ['-tzf', join(unpacked.dir, 'outer', 'data.tar.gz')], { encoding: 'utf8' })
+  const files = execFileSync('tar', ['-tzf', join(u.dir, 'outer', 'data.tar.gz')], { encoding: 'utf8' })
     .split('\n')
     .filter((p) => p && !p.endsWith('/'))
     .map((p) => p.slice(1));
@@ -212,9 +223,13 @@ test('/usr/bin/dlan-agent picks the runtime and passes the arguments through unt
   const auto = run({}, 'render', 'a b', '$(id)');
   assert.equal(auto.stdout, `qjs[${lib}/dlan-agent.qjs.js]\nqjs[render]\nqjs[a b]\nqjs[$(id)]\n`);
 
-  // node: the real bundle from the package, on this machine's node.
+  // node: the real bundle from the node package, on this machine's node.
+  const nodeRoot = install({ dnsmasqHasDhcpv6: false, variant: 'dlan-agent-node' });
   const nodeDir = join(process.execPath, '..');
-  const viaNode = spawnSync('sh', [wrapper, '--version'], { encoding: 'utf8', env: { PATH: `${nodeDir}:/usr/bin:/bin`, DLAN_AGENT_LIBDIR: lib, DLAN_AGENT_RUNTIME: 'node' } });
+  const viaNode = spawnSync('sh', [join(nodeRoot.root, 'usr/bin/dlan-agent'), '--version'], {
+    encoding: 'utf8',
+    env: { PATH: `${nodeDir}:/usr/bin:/bin`, DLAN_AGENT_LIBDIR: join(nodeRoot.root, 'usr/lib/dlan-agent'), DLAN_AGENT_RUNTIME: 'node' },
+  });
   assert.equal(viaNode.status, 0, viaNode.stderr);
   assert.match(viaNode.stdout, /^dlan-agent \d+\.\d+\.\d+/);
 

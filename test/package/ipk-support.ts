@@ -1,23 +1,20 @@
-// Builds the .ipk once per test file and unpacks it with the standard tools (gzip, tar).
+// Builds an .ipk (one runtime's package) and unpacks it with the standard tools (gzip, tar).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-// @ts-expect-error: plain ESM build script without type declarations
-import { buildIpk } from '../../build/package-ipk.mjs';
+import { buildIpk, type BuiltPackage } from '../../build/package-ipk.ts';
+import { readPackageSpec, type Variant } from '../../build/package-spec.ts';
+import { sourceDateEpoch } from '../../build/package.ts';
 import { ensureBundles, ROOT } from '../qjs/ensure-bundles.ts';
 
 export { ROOT };
 
-export interface BuiltIpk {
-  fileName: string;
-  bytes: Buffer;
-  version: string;
-}
+export type BuiltIpk = BuiltPackage;
 
-export function buildPackage(opts: { mtime?: number } = {}): BuiltIpk {
+export function buildPackage(opts: { mtime?: number; variant?: Variant } = {}): BuiltIpk {
   ensureBundles();
-  return buildIpk({ rootDir: ROOT, ...opts }) as BuiltIpk;
+  return buildIpk(readPackageSpec(ROOT, opts.variant ?? 'dlan-agent'), opts.mtime ?? sourceDateEpoch(ROOT));
 }
 
 /** Writes the .ipk into a new temp folder and unpacks it there (outer/, data/, control/). */
