@@ -6,7 +6,7 @@ import type { Host } from '../host/host.ts';
 import type { DaemonRuntime, ScheduledTick } from './agent-deps.ts';
 import type { AgentLog } from './agent-log.ts';
 import { isoTime } from './agent-state.ts';
-import type { SyncOutcome } from './run-sync.ts';
+import type { SyncOutcome } from './cycle/run-sync.ts';
 import { backoffMs, cronExpressionFor, expressibleInterval, jitterMs } from './schedule.ts';
 
 export interface DaemonOptions {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import type { AgentSignal, DaemonRuntime } from '../../agent/gitops/agent-deps.ts';
 import { runDaemon } from '../../agent/gitops/run-daemon.ts';
-import type { SyncOutcome } from '../../agent/gitops/run-sync.ts';
+import type { SyncOutcome } from '../../agent/gitops/cycle/run-sync.ts';
 import { createNodeHost } from '../../agent/host/node-host.ts';
 import { ConfigRepo } from './support/config-repo.ts';
 import { fakeBackend } from './support/fake-backend.ts';

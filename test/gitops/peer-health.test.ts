@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../../agent/config/load-config.ts';
 import { sliceRouter } from '../../agent/slice/slice-router.ts';
-import { peerNamesOf, stalePeerProblems } from '../../agent/gitops/peer-health.ts';
+import { peerNamesOf, stalePeerProblems } from '../../agent/gitops/probes/peer-health.ts';
 
 const loaded = loadConfig([{ path: 'dlan.yaml', text: readFileSync(join(import.meta.dirname, '..', '..', 'examples', 'roaming-client', 'dlan.yaml'), 'utf8') }]);
 if (!loaded.ok) throw new Error('example invalid');

@@ -2,7 +2,7 @@
 // sessions", not "bird is not answering".
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { probeBfd } from '../../agent/gitops/probe-bird.ts';
+import { probeBfd } from '../../agent/gitops/probes/probe-bird.ts';
 import { createNodeHost } from '../../agent/host/node-host.ts';
 import type { Host } from '../../agent/host/host.ts';
 

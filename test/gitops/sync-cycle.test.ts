@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, renameSync, statSync, symlinkSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { runSync } from '../../agent/gitops/run-sync.ts';
+import { runSync } from '../../agent/gitops/cycle/run-sync.ts';
 import { AGE_IDENTITY_IN_TEXT, parseIdentityFile } from '../../agent/secrets/age-keys.ts';
 import { ConfigRepo } from './support/config-repo.ts';
 import { BREAKING_LAN, callLines, calls, currentFile, fakeBackend } from './support/fake-backend.ts';

@@ -2,9 +2,9 @@
 // parsers, signature verdicts, schedules, forge requests.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseBfdSessions, parseOspfNeighbors } from '../../agent/gitops/probe-bird.ts';
-import { parseWgDump } from '../../agent/gitops/probe-wireguard.ts';
-import { commitStatusRequest, forgeRepository } from '../../agent/gitops/report-status.ts';
+import { parseBfdSessions, parseOspfNeighbors } from '../../agent/gitops/probes/probe-bird.ts';
+import { parseWgDump } from '../../agent/gitops/probes/probe-wireguard.ts';
+import { commitStatusRequest, forgeRepository } from '../../agent/gitops/status/report-status.ts';
 import { backoffMs, cronExpressionFor, crontabScheduleFor, expressibleInterval, jitterMs } from '../../agent/gitops/schedule.ts';
 import { allowedSignersText, judgeVerdict } from '../../agent/gitops/verify-signature.ts';
 import { redactUrl } from '../../agent/host/git-client.ts';

@@ -3,9 +3,9 @@
 import { shortSha } from '../../gitops/agent-log.ts';
 import { isoTime, loadState, pushBounded, saveState } from '../../gitops/agent-state.ts';
 import { openEnv, ROOT_FLAG_HELP } from '../../gitops/open-env.ts';
-import { performRollback } from '../../gitops/perform-rollback.ts';
-import { claimPending, readPending } from '../../gitops/rollback-guard.ts';
-import { acquireLock } from '../../gitops/sync-lock.ts';
+import { performRollback } from '../../gitops/rollback/perform-rollback.ts';
+import { claimPending, readPending } from '../../gitops/rollback/rollback-guard.ts';
+import { acquireLock } from '../../gitops/cycle/sync-lock.ts';
 import type { Command } from '../cli-context.ts';
 import { parseArgs, stringFlag, UsageError } from '../parse-args.ts';
 

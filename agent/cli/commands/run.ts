@@ -4,7 +4,7 @@ import { agentPaths } from '../../gitops/agent-paths.ts';
 import { openEnv, requireDeps, ROOT_FLAG_HELP } from '../../gitops/open-env.ts';
 import { runDaemon } from '../../gitops/run-daemon.ts';
 import { updateRunInfo } from '../../gitops/run-file.ts';
-import { runSync, type SyncOutcome } from '../../gitops/run-sync.ts';
+import { runSync, type SyncOutcome } from '../../gitops/cycle/run-sync.ts';
 import { selfIdentity } from '../../gitops/process-identity.ts';
 import { loadSettings } from '../../settings/settings-file.ts';
 import type { Command } from '../cli-context.ts';

@@ -1,7 +1,7 @@
 // `dlan-agent status [--json]`: what an admin reads over SSH. Exit 0 healthy, 1 degraded, 2 failed.
 import { agentPaths } from '../../gitops/agent-paths.ts';
-import { collectStatus, exitCodeFor } from '../../gitops/collect-status.ts';
-import { formatStatus } from '../../gitops/format-status.ts';
+import { collectStatus, exitCodeFor } from '../../gitops/status/collect-status.ts';
+import { formatStatus } from '../../gitops/status/format-status.ts';
 import { ROOT_FLAG_HELP } from '../../gitops/open-env.ts';
 import { loadSettings } from '../../settings/settings-file.ts';
 import type { Command } from '../cli-context.ts';

@@ -1,7 +1,7 @@
 // `dlan-agent sync`: one convergence cycle (what cron runs, and what `run` runs on its schedule).
 import { createAgentLog } from '../../gitops/agent-log.ts';
 import { openEnv, ROOT_FLAG_HELP } from '../../gitops/open-env.ts';
-import { runSync } from '../../gitops/run-sync.ts';
+import { runSync } from '../../gitops/cycle/run-sync.ts';
 import { jitterMs } from '../../gitops/schedule.ts';
 import type { Command } from '../cli-context.ts';
 import { parseArgs, stringFlag, UsageError } from '../parse-args.ts';

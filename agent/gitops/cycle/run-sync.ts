@@ -7,24 +7,24 @@
 //
 // A refused or rolled-back commit is recorded and not retried until the branch moves; the router
 // keeps its last good config (and drift against it is still corrected).
-import type { ApplyResult, Backend, BackendContext } from '../backend/backend.ts';
-import { loadConfigAt } from '../cli/load-config-at.ts';
-import { GitError } from '../host/git-client.ts';
-import { sliceRouter } from '../slice/slice-router.ts';
-import type { DesiredState } from '../slice/desired-state.ts';
-import { formatDiagnostic } from '../validate/diagnostic.ts';
-import { shortSha } from './agent-log.ts';
-import { isoTime, loadState, pushBounded, saveState, type AgentState, type AttemptResult, type CommitRef } from './agent-state.ts';
+import type { ApplyResult, Backend, BackendContext } from '../../backend/backend.ts';
+import { loadConfigAt } from '../../cli/load-config-at.ts';
+import { GitError } from '../../host/git-client.ts';
+import { sliceRouter } from '../../slice/slice-router.ts';
+import type { DesiredState } from '../../slice/desired-state.ts';
+import { formatDiagnostic } from '../../validate/diagnostic.ts';
+import { shortSha } from '../agent-log.ts';
+import { isoTime, loadState, pushBounded, saveState, type AgentState, type AttemptResult, type CommitRef } from '../agent-state.ts';
 import { readAppliedState, writeAppliedState } from './applied-state-cache.ts';
-import { confirmHealthy, expectedAfter, takeBaseline } from './confirm-checks.ts';
-import { performRollback } from './perform-rollback.ts';
-import { report, type ReportEvent } from './report-status.ts';
-import { armRollbackTimer, claimPending, clearPending, readPending, recordSnapshot, stopTimer } from './rollback-guard.ts';
-import { updateRunInfo } from './run-file.ts';
-import { listSnapshotIds } from './snapshot-ids.ts';
-import type { SyncEnv } from './sync-env.ts';
+import { confirmHealthy, expectedAfter, takeBaseline } from '../probes/confirm-checks.ts';
+import { performRollback } from '../rollback/perform-rollback.ts';
+import { report, type ReportEvent } from '../status/report-status.ts';
+import { armRollbackTimer, claimPending, clearPending, readPending, recordSnapshot, stopTimer } from '../rollback/rollback-guard.ts';
+import { updateRunInfo } from '../run-file.ts';
+import { listSnapshotIds } from '../rollback/snapshot-ids.ts';
+import type { SyncEnv } from '../sync-env.ts';
 import { acquireLock } from './sync-lock.ts';
-import { verifyCommitSignature } from './verify-signature.ts';
+import { verifyCommitSignature } from '../verify-signature.ts';
 
 export interface SyncOptions {
   /** How long to wait for another sync holding the lock. */

@@ -2,10 +2,10 @@
 // repo's remote again, and the WireGuard peers and OSPF neighbours it had before the apply (and
 // that the new state still has) must come back. Checked every couple of seconds until all pass
 // or the deadline is reached.
-import type { GitClient } from '../host/git-client.ts';
-import type { Host } from '../host/host.ts';
-import type { AgentSettings } from '../settings/agent-settings.ts';
-import type { DesiredState } from '../slice/desired-state.ts';
+import type { GitClient } from '../../host/git-client.ts';
+import type { Host } from '../../host/host.ts';
+import type { AgentSettings } from '../../settings/agent-settings.ts';
+import type { DesiredState } from '../../slice/desired-state.ts';
 import { probeOspf } from './probe-bird.ts';
 import { probeWireguard } from './probe-wireguard.ts';
 

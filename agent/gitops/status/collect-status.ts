@@ -2,19 +2,19 @@
 // time-bounded probes (wg, birdc, the process table). It never contacts the remote (the remote
 // head shown is the one seen at the last check) and never writes anything. A daemon that is down
 // or slow makes its part `available: false`, never the whole answer.
-import { resolveNames } from '../backend/common/resolve-names.ts';
-import { resolveServiceUpstreams, upstreamNames } from '../slice/resolve-service-upstreams.ts';
-import type { Host } from '../host/host.ts';
-import type { AgentSettings } from '../settings/agent-settings.ts';
-import type { DesiredState } from '../slice/desired-state.ts';
-import type { AgentPaths } from './agent-paths.ts';
-import { parseState, type AgentState } from './agent-state.ts';
-import { peerNamesOf, stalePeerProblems } from './peer-health.ts';
-import { probeBfd, probeOspf, type BfdSession, type OspfNeighbor } from './probe-bird.ts';
-import { probeServices, type ServiceState } from './probe-services.ts';
-import { probeWireguard } from './probe-wireguard.ts';
-import { readPending } from './rollback-guard.ts';
-import { readRunInfo } from './run-file.ts';
+import { resolveNames } from '../../backend/common/resolve-names.ts';
+import { resolveServiceUpstreams, upstreamNames } from '../../slice/resolve-service-upstreams.ts';
+import type { Host } from '../../host/host.ts';
+import type { AgentSettings } from '../../settings/agent-settings.ts';
+import type { DesiredState } from '../../slice/desired-state.ts';
+import type { AgentPaths } from '../agent-paths.ts';
+import { parseState, type AgentState } from '../agent-state.ts';
+import { peerNamesOf, stalePeerProblems } from '../probes/peer-health.ts';
+import { probeBfd, probeOspf, type BfdSession, type OspfNeighbor } from '../probes/probe-bird.ts';
+import { probeServices, type ServiceState } from '../probes/probe-services.ts';
+import { probeWireguard } from '../probes/probe-wireguard.ts';
+import { readPending } from '../rollback/rollback-guard.ts';
+import { readRunInfo } from '../run-file.ts';
 
 export const PROBE_TIMEOUT_MS = 1500;
 

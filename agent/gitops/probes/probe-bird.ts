@@ -1,5 +1,5 @@
 // OSPF neighbours and BFD sessions from `birdc show ospf neighbors` / `show bfd sessions`.
-import type { Host } from '../host/host.ts';
+import type { Host } from '../../host/host.ts';
 import type { Probe } from './probe-wireguard.ts';
 
 export interface OspfNeighbor {

@@ -1,6 +1,6 @@
 // Whether dnsmasq, nginx and bird run, from the process table (/proc/<pid>/comm): the same on
 // OpenWrt (procd) and Debian (systemd), no external command, no daemon to ask.
-import type { Host } from '../host/host.ts';
+import type { Host } from '../../host/host.ts';
 
 export type ServiceState = 'running' | 'stopped' | 'unknown';
 

@@ -1,7 +1,7 @@
 // Which WireGuard peers `status` names and which of them must have a fresh handshake. Link peers
 // must: a silent link is a problem. Roaming clients (a laptop, a phone) come and go, so they are
 // named but their handshakes never make the router degraded.
-import type { DesiredState } from '../slice/desired-state.ts';
+import type { DesiredState } from '../../slice/desired-state.ts';
 import { HANDSHAKE_FRESH_SECONDS } from './confirm-checks.ts';
 
 /** Peer public key → router name (links) or client name (roaming clients). */

@@ -3,11 +3,11 @@
 // (the same commit/state/description is never posted twice, across runs) and can never fail a
 // sync: every error is logged and forgotten. Tokens come from the local settings only and are
 // never logged.
-import type { HttpClient, HttpRequest } from '../host/http-client.ts';
-import type { AgentSettings } from '../settings/agent-settings.ts';
-import type { AgentLog } from './agent-log.ts';
-import { shortSha } from './agent-log.ts';
-import type { AgentState } from './agent-state.ts';
+import type { HttpClient, HttpRequest } from '../../host/http-client.ts';
+import type { AgentSettings } from '../../settings/agent-settings.ts';
+import type { AgentLog } from '../agent-log.ts';
+import { shortSha } from '../agent-log.ts';
+import type { AgentState } from '../agent-state.ts';
 
 export type CommitState = 'pending' | 'success' | 'failure';
 

@@ -1,5 +1,5 @@
 // The human view of `dlan-agent status`: a few compact lines and tables, colour only on a TTY.
-import { shortSha } from './agent-log.ts';
+import { shortSha } from '../agent-log.ts';
 import type { StatusReport } from './collect-status.ts';
 
 function age(fromIso: string | null | undefined, nowMs: number): string {

@@ -4,8 +4,8 @@
 // it learns the new snapshot's id), the rollback can still tell the apply's snapshot from older
 // ones, and knows nothing was written when there is none.
 // (A `Backend.snapshots()` method would remove this convention; asked for in the report.)
-import type { Host } from '../host/host.ts';
-import { joinRoot } from '../settings/settings-file.ts';
+import type { Host } from '../../host/host.ts';
+import { joinRoot } from '../../settings/settings-file.ts';
 
 export async function listSnapshotIds(host: Host, root: string): Promise<string[]> {
   const names = (await host.files.list(joinRoot(root, '/etc/dlan/snapshots'))) ?? [];

@@ -1,6 +1,6 @@
 // WireGuard peers from `wg show <if> dump`. Its first line carries the interface's PRIVATE key:
 // it is dropped here, before anything else sees the output.
-import type { Host } from '../host/host.ts';
+import type { Host } from '../../host/host.ts';
 
 export interface WireguardPeerStatus {
   publicKey: string;

@@ -4,8 +4,8 @@
 // never a lock without an owner. `ln` and `readlink` run as programs because the Host has no
 // exclusive create; both exist in busybox. A lock whose holder is gone (killed, crashed, rebooted)
 // is stale and taken over.
-import type { Host } from '../host/host.ts';
-import { formatIdentity, isRunning, parseIdentity, selfIdentity, type ProcessIdentity } from './process-identity.ts';
+import type { Host } from '../../host/host.ts';
+import { formatIdentity, isRunning, parseIdentity, selfIdentity, type ProcessIdentity } from '../process-identity.ts';
 
 export interface HeldLock {
   path: string;

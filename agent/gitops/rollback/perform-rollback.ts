@@ -2,12 +2,12 @@
 // state (the commit is marked failed and not retried until the branch moves), report, clean up.
 // Used by the agent when its confirm check fails, by the out-of-process timer, and by the next
 // sync when it finds a confirmation its agent never finished (killed, rebooted).
-import { shortSha } from './agent-log.ts';
-import { isoTime, loadState, pushBounded, saveState, type RollbackRecord } from './agent-state.ts';
-import { report } from './report-status.ts';
+import { shortSha } from '../agent-log.ts';
+import { isoTime, loadState, pushBounded, saveState, type RollbackRecord } from '../agent-state.ts';
+import { report } from '../status/report-status.ts';
 import { clearPending, stopTimer, type PendingConfirmation } from './rollback-guard.ts';
 import { listSnapshotIds, newestSince } from './snapshot-ids.ts';
-import type { SyncEnv } from './sync-env.ts';
+import type { SyncEnv } from '../sync-env.ts';
 
 export async function performRollback(env: SyncEnv, pending: PendingConfirmation, by: RollbackRecord['by'], reason: string): Promise<{ snapshot: string | null; error: string | null }> {
   const { host, paths, log } = env;

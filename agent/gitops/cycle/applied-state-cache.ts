@@ -2,8 +2,8 @@
 // cheap path (nothing new on the branch) can check for drift without loading and validating the
 // config again, and so drift is still corrected while the remote is down or the branch holds a
 // refused commit. Bound to the agent version: a newer agent recomputes it from the repo.
-import type { Host } from '../host/host.ts';
-import type { DesiredState } from '../slice/desired-state.ts';
+import type { Host } from '../../host/host.ts';
+import type { DesiredState } from '../../slice/desired-state.ts';
 
 interface CacheFile {
   agentVersion: string;

@@ -7,9 +7,9 @@
 // snapshot. The claim (an atomic `ln -s`) makes confirm and rollback mutually exclusive.
 // The shell script is a constant: the delay, the program and the token are positional
 // arguments, never spliced into the script, and no config value is among them.
-import type { Host } from '../host/host.ts';
-import type { AgentPaths } from './agent-paths.ts';
-import { formatIdentity, isRunning, parseIdentity, selfIdentity, type ProcessIdentity } from './process-identity.ts';
+import type { Host } from '../../host/host.ts';
+import type { AgentPaths } from '../agent-paths.ts';
+import { formatIdentity, isRunning, parseIdentity, selfIdentity, type ProcessIdentity } from '../process-identity.ts';
 
 export interface PendingConfirmation {
   token: string;
