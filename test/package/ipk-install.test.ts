@@ -59,7 +59,7 @@ function install(opts: { dnsmasqHasDhcpv6: boolean; editConfig?: (text: string) 
   copyFileSync(join(standIn, 'functions.sh'), join(root, 'lib', 'functions.sh'));
   copyFileSync(join(standIn, 'rc.common'), join(root, 'etc', 'rc.common'));
   // Recorders for the init scripts the package's scripts call.
-  for (const svc of ['cron', 'odhcpd']) {
+  for (const svc of ['cron', 'odhcpd', 'dnsmasq']) {
     const p = join(root, 'etc', 'init.d', svc);
     writeFileSync(p, `#!/bin/sh\necho "$1" >> "${root}/var/run/${svc}.calls"\n`);
     chmodSync(p, 0o755);
@@ -119,12 +119,12 @@ test('IPKG_NO_SCRIPT=1 skips the postinst entirely', () => {
   assert.equal(existsSync(join(r.root, 'etc/rc.d')), false);
 });
 
-test('live install, default settings, dnsmasq-full: odhcpd disabled, service enabled and started, nothing run without a repo', () => {
+test('live install, default settings, dnsmasq-full: odhcpd left alone (until an apply takes DHCPv6), service enabled and started, nothing run without a repo', () => {
   const r = install({ dnsmasqHasDhcpv6: true });
   const res = r.run('dlan-agent.postinst', { DLAN_TEST_LIVE: '1' });
   assert.equal(res.status, 0, res.stderr);
   assert.equal(r.file('etc/uci-defaults/90-dlan-agent'), null, 'a uci-defaults script that succeeded is deleted');
-  assert.deepEqual(r.calls('odhcpd.calls'), ['disable', 'stop']);
+  assert.deepEqual(r.calls('odhcpd.calls'), [], 'installing must not take the LAN\'s router advertisements away');
   assert.equal(readlinkSync(join(r.root, 'etc/rc.d/S95dlan-agent')), '../init.d/dlan-agent');
   assert.deepEqual(r.calls('procd/dlan-agent.actions'), ['enable', 'start']);
   assert.equal(instance(r), null, 'no instance without a repo');
@@ -133,16 +133,23 @@ test('live install, default settings, dnsmasq-full: odhcpd disabled, service ena
   assert.equal((r.file('etc/crontabs/root') ?? '').includes('dlan-agent'), false, 'daemon mode adds no cron line');
 });
 
-test('live install, dnsmasq without DHCPv6: odhcpd is left alone', () => {
-  const r = install({ dnsmasqHasDhcpv6: false });
-  assert.equal(r.run('dlan-agent.postinst', { DLAN_TEST_LIVE: '1' }).status, 0);
-  assert.deepEqual(r.calls('odhcpd.calls'), []);
-});
-
-test('live install with dhcpv6 left to odhcpd: odhcpd is left alone even with dnsmasq-full', () => {
-  const r = install({ dnsmasqHasDhcpv6: true, editConfig: (t) => t.replace("option dhcpv6 'dnsmasq'", "option dhcpv6 'odhcpd'") });
-  assert.equal(r.run('dlan-agent.postinst', { DLAN_TEST_LIVE: '1' }).status, 0);
-  assert.deepEqual(r.calls('odhcpd.calls'), []);
+test('removal gives odhcpd back when an apply had disabled it (the ledger says so), and only then', () => {
+  for (const disabled of [true, false]) {
+    const r = install({ dnsmasqHasDhcpv6: true });
+    assert.equal(r.run('dlan-agent.postinst', { DLAN_TEST_LIVE: '1' }).status, 0);
+    mkdirSync(join(r.root, 'etc/dlan'), { recursive: true });
+    writeFileSync(join(r.root, 'etc/dlan/ledger.json'), `${JSON.stringify({ version: 1, router: 'r1', packages: {}, files: {}, odhcpdDisabled: disabled }, null, 2)}\n`);
+    const rm = r.run('dlan-agent.prerm', { DLAN_TEST_LIVE: '1' });
+    assert.equal(rm.status, 0, rm.stderr);
+    assert.deepEqual(r.calls('odhcpd.calls'), disabled ? ['enable', 'start'] : []);
+    assert.deepEqual(r.calls('dnsmasq.calls'), disabled ? ['reload'] : []);
+    // An upgrade (PKG_UPGRADE=1) leaves it as it is.
+    const again = install({ dnsmasqHasDhcpv6: true });
+    mkdirSync(join(again.root, 'etc/dlan'), { recursive: true });
+    writeFileSync(join(again.root, 'etc/dlan/ledger.json'), '{ "odhcpdDisabled": true }\n');
+    assert.equal(again.run('dlan-agent.prerm', { DLAN_TEST_LIVE: '1', PKG_UPGRADE: '1' }).status, 0);
+    assert.deepEqual(again.calls('odhcpd.calls'), []);
+  }
 });
 
 const SIGNER_1 = 'admin@example.net ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFyMCnoBSxjY+HUFWOoFZkLP0YJA3vQqmJJt42ZQ4bsN';
@@ -188,9 +195,62 @@ test('daemon mode: procd runs `dlan-agent run`, respawning, restarted when the s
   assert.ok(inst, 'an instance was opened');
   // `run` reads the settings file itself (agent/cli/commands/run.ts takes no settings flags).
   assert.deepEqual(inst.command, ['/usr/bin/dlan-agent', 'run']);
-  for (const p of ['respawn 3600', 'respawn 5', 'respawn 0', 'stdout 1', 'stderr 1', 'file /etc/config/dlan-agent', 'env DLAN_LOG_LEVEL=info', 'env DLAN_AGENT_RUNTIME=auto']) {
+  for (const p of ['respawn 3600', 'respawn 5', 'respawn 0', 'file /etc/config/dlan-agent', 'env DLAN_LOG_LEVEL=info', 'env DLAN_AGENT_RUNTIME=auto']) {
     assert.ok(inst.params.includes(p), `missing procd param "${p}" in ${inst.params.join(' | ')}`);
   }
+});
+
+test('logged once: dlan-agent logs through logger itself, so procd does not capture stdout/stderr too', () => {
+  const r = install({ dnsmasqHasDhcpv6: false, editConfig: configured });
+  assert.equal(r.run('dlan-agent.postinst', { DLAN_TEST_LIVE: '1' }).status, 0);
+  const inst = instance(r)!;
+  assert.ok(!inst.params.includes('stdout 1') && !inst.params.includes('stderr 1'), inst.params.join(' | '));
+  assert.ok(!inst.params.some((p) => p === 'env DLAN_SYSLOG=0'), 'logger stays on');
+});
+
+test('term_timeout outlasts confirm_timeout: a restart during the confirm window lets the sync finish instead of killing it into a rollback', () => {
+  for (const [confirm, want] of [[null, 90], ['200', 230], ['bogus', 90]] as const) {
+    const r = install({
+      dnsmasqHasDhcpv6: false,
+      editConfig: (t) => (confirm === null ? configured(t) : configured(t).replace("option confirm_timeout '60'", `option confirm_timeout '${confirm}'`)),
+    });
+    assert.equal(r.run('dlan-agent.postinst', { DLAN_TEST_LIVE: '1' }).status, 0);
+    const timeouts = instance(r)!.params.filter((p) => p.startsWith('term_timeout '));
+    assert.deepEqual(timeouts, [`term_timeout ${want}`], `confirm_timeout ${confirm ?? 'default (60)'}`);
+  }
+});
+
+test('`service dlan-agent status` says something useful in cron mode, in daemon mode and when disabled', () => {
+  const status = (r: Root) => {
+    const fakeQjs = join(r.bin, 'qjs');
+    writeFileSync(fakeQjs, '#!/bin/sh\nshift\necho "dlan-agent says: $*"\n');
+    chmodSync(fakeQjs, 0o755);
+    return spawnSync('sh', [join(r.root, 'etc/rc.common'), join(r.root, 'etc/init.d/dlan-agent'), 'status'], {
+      encoding: 'utf8',
+      env: { PATH: `${r.bin}:/usr/bin:/bin`, IPKG_INSTROOT: r.root, DLAN_AGENT_LIBDIR: join(r.root, 'usr/lib/dlan-agent') },
+    });
+  };
+  const cron = install({ dnsmasqHasDhcpv6: false, editConfig: (t) => configured(t).replace("option mode 'daemon'", "option mode 'cron'").replace("option interval '300'", "option interval '600'") });
+  assert.equal(cron.run('dlan-agent.postinst', { DLAN_TEST_LIVE: '1' }).status, 0);
+  const c = status(cron);
+  assert.equal(c.status, 0, c.stderr);
+  assert.match(c.stdout, /^cron mode \(no resident process\): root's crontab runs: \*\/10 \* \* \* \* \/usr\/bin\/dlan-agent sync --jitter/m);
+  assert.match(c.stdout, /^dlan-agent says: status$/m, "then dlan-agent's own status of the last sync");
+  writeFileSync(join(cron.root, 'etc/crontabs/root'), '');
+  const lost = status(cron);
+  assert.equal(lost.status, 3);
+  assert.match(lost.stdout, /no dlan-agent line: run \/etc\/init.d\/dlan-agent start/);
+
+  const daemon = install({ dnsmasqHasDhcpv6: false, editConfig: configured });
+  assert.equal(daemon.run('dlan-agent.postinst', { DLAN_TEST_LIVE: '1' }).status, 0);
+  const d = status(daemon);
+  assert.equal(d.status, 0, d.stderr);
+  assert.match(d.stdout, /^running$/m);
+
+  const off = install({ dnsmasqHasDhcpv6: false, editConfig: (t) => configured(t).replace("option enabled '1'", "option enabled '0'") });
+  const o = status(off);
+  assert.equal(o.status, 3);
+  assert.match(o.stdout, /^disabled \(dlan-agent.service.enabled=0\)/);
 });
 
 test("the packaged settings file is what dlan-agent's own settings loader reads, without warnings", async () => {

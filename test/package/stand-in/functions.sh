@@ -1,7 +1,10 @@
 # Stand-in for OpenWrt's /lib/functions.sh (package/base-files/files/lib/functions.sh), installed
 # under a temporary root by test/package/ipk-install.test.ts. It has what the package's scripts
 # and the postinst/prerm wrappers call: config_load/config_get/config_get_bool/
-# config_list_foreach, default_postinst and default_prerm.
+# config_list_foreach, default_postinst, default_prerm and add_group_and_user. Like the real ones,
+# default_postinst/default_prerm take the package name from $pkgname (apk's post-install and
+# pre-deinstall export it) or from $1 (opkg's wrappers pass their own path), and the file list
+# from /lib/apk/packages/<name>.list when that exists, else /usr/lib/opkg/info/<name>.list.
 #
 # Differences from the real file, on purpose: there is no chroot, so every path is taken under
 # ${IPKG_INSTROOT}; the real default_postinst runs uci-defaults and starts services only when
@@ -43,10 +46,14 @@ config_list_foreach() {
 	done
 }
 
+# The real one adds the users a package's Require-User / .rusers names; this package has none.
+add_group_and_user() { :; }
+
 default_postinst() {
 	local root="${IPKG_INSTROOT}"
-	local pkgname="$(basename ${1%.*})"
+	[ -z "$pkgname" ] && local pkgname="$(basename ${1%.*})"
 	local filelist="/usr/lib/opkg/info/${pkgname}.list"
+	[ -f "$root/lib/apk/packages/${pkgname}.list" ] && filelist="/lib/apk/packages/${pkgname}.list"
 	local ret=0 i
 
 	if [ "$DLAN_TEST_LIVE" = 1 ] && grep -m1 -q -s "^/etc/uci-defaults/" "$root$filelist"; then
@@ -73,14 +80,16 @@ default_postinst() {
 
 default_prerm() {
 	local root="${IPKG_INSTROOT}"
-	local pkgname="$(basename ${1%.*})"
+	[ -z "$pkgname" ] && local pkgname="$(basename ${1%.*})"
+	local filelist="/usr/lib/opkg/info/${pkgname}.list"
+	[ -f "$root/lib/apk/packages/${pkgname}.list" ] && filelist="/lib/apk/packages/${pkgname}.list"
 	local ret=0 i
 
 	if [ -f "$root/usr/lib/opkg/info/${pkgname}.prerm-pkg" ]; then
 		( . "$root/usr/lib/opkg/info/${pkgname}.prerm-pkg" )
 		ret=$?
 	fi
-	for i in $(grep -s "^/etc/init.d/" "$root/usr/lib/opkg/info/${pkgname}.list"); do
+	for i in $(grep -s "^/etc/init.d/" "$root$filelist"); do
 		if [ "$DLAN_TEST_LIVE" = 1 ]; then
 			[ "$PKG_UPGRADE" != "1" ] && sh "$root/etc/rc.common" "$root$i" disable
 			sh "$root/etc/rc.common" "$root$i" stop
