@@ -6,6 +6,7 @@ import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import type { Host } from '../host/host.ts';
 import { LIST_KEYS, parseSettings, SECRET_KEYS, type RawSettings, type SettingsResult } from './agent-settings.ts';
 import { parseUciFile, renderUciFile, type UciSection } from './uci-file.ts';
+import { setUciOptions } from './uci-file-edit.ts';
 
 export type SettingsFormat = 'uci' | 'yaml';
 
@@ -62,26 +63,40 @@ export async function readRawSettings(host: Host, loc: SettingsLocation): Promis
 /**
  * Writes the agent settings. On OpenWrt `serviceMode` also goes to the package's `service`
  * section (`option mode`), which /etc/init.d/dlan-agent reads to choose cron or daemon mode, so
- * `init --schedule` and the init script agree. Other sections are kept (comments are not).
+ * `init --schedule` and the init script agree. The UCI file is the package's conffile: it is
+ * edited in place (comments, order and other sections kept, see uci-file-edit.ts) and stays 0600.
  */
 export async function writeRawSettings(host: Host, loc: SettingsLocation, raw: RawSettings, serviceMode?: string): Promise<void> {
   const ordered: RawSettings = {};
   for (const [k, v] of Object.entries(raw)) ordered[k] = LIST_KEYS.has(k) && !Array.isArray(v) ? [v] : v;
   // Tokens may sit in this file: readable by root only.
   const hasSecret = Object.keys(ordered).some((k) => SECRET_KEYS.has(k));
-  const mode = hasSecret ? 0o600 : 0o644;
   if (loc.format === 'uci') {
     const text = await host.files.read(loc.path);
-    const others = text === null ? [] : parseUciFile(text).filter((s) => !(s.type === 'agent'));
-    if (serviceMode !== undefined) {
-      const service = others.find((s) => s.type === 'service');
-      if (service) service.options.mode = serviceMode;
-      else others.push({ type: 'service', name: 'service', options: { mode: serviceMode } });
+    let edited = text === null ? null : setUciOptions(text, 'agent', 'main', ordered, true);
+    if (edited !== null && serviceMode !== undefined) edited = setUciOptions(edited, 'service', 'service', { mode: serviceMode }, false);
+    if (edited === null) {
+      const others = text === null ? [] : parseUciFile(text).filter((s) => !(s.type === 'agent'));
+      if (serviceMode !== undefined) {
+        const service = others.find((s) => s.type === 'service');
+        if (service) service.options.mode = serviceMode;
+        else others.push({ type: 'service', name: 'service', options: { mode: serviceMode } });
+      }
+      edited = renderUciFile([{ type: 'agent', name: 'main', options: ordered }, ...others]);
     }
-    await host.files.write(loc.path, renderUciFile([{ type: 'agent', name: 'main', options: ordered }, ...others]), { mode });
+    await host.files.write(loc.path, edited, { mode: 0o600 });
   } else {
-    await host.files.write(loc.path, `# dlan-agent settings (see \`dlan-agent init --help\`)\n${stringifyYaml(ordered)}`, { mode });
+    await host.files.write(loc.path, `# dlan-agent settings (see \`dlan-agent init --help\`)\n${stringifyYaml(ordered)}`, { mode: hasSecret ? 0o600 : 0o644 });
   }
+}
+
+/** The package's `option mode` (service section) of a UCI settings file: 'cron', 'daemon' or null. */
+export async function readServiceMode(host: Host, loc: SettingsLocation): Promise<'cron' | 'daemon' | null> {
+  if (loc.format !== 'uci') return null;
+  const text = await host.files.read(loc.path);
+  if (text === null) return null;
+  const mode = parseUciFile(text).find((s) => s.type === 'service')?.options.mode;
+  return mode === 'cron' || mode === 'daemon' ? mode : null;
 }
 
 async function hostname(host: Host): Promise<string | null> {

@@ -9,7 +9,7 @@ import { ROOT_FLAG_HELP } from '../../gitops/open-env.ts';
 import { cronExpressionFor } from '../../gitops/schedule.ts';
 import { ensureRouterAgeIdentity } from '../../secrets/router-identity.ts';
 import { parseSettings, type RawSettings } from '../../settings/agent-settings.ts';
-import { joinRoot, readRawSettings, writeRawSettings, type SettingsLocation } from '../../settings/settings-file.ts';
+import { joinRoot, readRawSettings, readServiceMode, writeRawSettings, type SettingsLocation } from '../../settings/settings-file.ts';
 import type { Command } from '../cli-context.ts';
 import { parseArgs, stringFlag, UsageError } from '../parse-args.ts';
 
@@ -60,7 +60,8 @@ keeps both keys.
   --webhook-url URL       also POST a JSON event for every failure, rollback, drift, recovery
   --webhook-token-file F  bearer token for the webhook, read from file F
   --schedule MODE         cron (default): a crontab line running \`dlan-agent sync --jitter\`;
-                          daemon: enable the dlan-agent service (\`dlan-agent run\`); none
+                          daemon: enable the dlan-agent service (\`dlan-agent run\`); none.
+                          Not given on OpenWrt: the mode the settings file has (option mode) stays
 ${ROOT_FLAG_HELP}`,
   async run(argv, ctx) {
     const spec = Object.fromEntries(Object.keys(FLAG_TO_KEY).map((f) => [f, { type: 'string' as const }]));
@@ -73,8 +74,8 @@ ${ROOT_FLAG_HELP}`,
       root: { type: 'string' },
     });
     if (args.positionals.length) throw new UsageError('init takes no arguments');
-    const schedule = (stringFlag(args, 'schedule') ?? 'cron') as ScheduleMode;
-    if (!['cron', 'daemon', 'none'].includes(schedule)) throw new UsageError('--schedule is cron, daemon or none');
+    const toldSchedule = stringFlag(args, 'schedule');
+    if (toldSchedule !== undefined && !['cron', 'daemon', 'none'].includes(toldSchedule)) throw new UsageError('--schedule is cron, daemon or none');
     const root = stringFlag(args, 'root') ?? '/';
     const host = ctx.host;
     const openwrt = (await detectBackend(host, root)) === 'openwrt';
@@ -82,6 +83,8 @@ ${ROOT_FLAG_HELP}`,
       ? { format: 'uci', path: joinRoot(root, '/etc/config/dlan-agent') }
       : { format: 'yaml', path: joinRoot(root, '/etc/dlan/agent.yaml') };
     try {
+      // Without --schedule, the mode the router has chosen (the package's `option mode`) stays.
+      const schedule = (toldSchedule ?? (await readServiceMode(host, location)) ?? 'cron') as ScheduleMode;
       const raw: RawSettings = (await readRawSettings(host, location)) ?? {};
       for (const [flag, key] of Object.entries(FLAG_TO_KEY)) {
         const v = stringFlag(args, flag);
