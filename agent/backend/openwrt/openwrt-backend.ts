@@ -23,6 +23,7 @@ import { NGINX_STREAM_FILE, renderFiles } from './render/render-files.ts';
 import { renderUci } from './render/render-uci.ts';
 import { UCI_PACKAGES } from './render/rendered-uci.ts';
 import { requireRouterKey } from '../common/router-key.ts';
+import { describeMissingPackages, missingPackages } from './required-packages.ts';
 import { readSnapshot, takeSnapshot } from './snapshot.ts';
 import { parseUci } from './uci/parse-uci.ts';
 import { samePackage } from './uci/uci-model.ts';
@@ -58,14 +59,6 @@ async function odhcpdEnabled(host: Host, root: string): Promise<boolean | null> 
   if ((await host.files.stat(`${root}/etc/init.d/odhcpd`)) === null) return null;
   const links = (await host.files.list(`${root}/etc/rc.d`)) ?? [];
   return links.some((n) => /^S\d+odhcpd$/.test(n));
-}
-
-async function warnWithoutDhcpv6Dnsmasq(host: Host, root: string): Promise<void> {
-  const opkgPlain = await host.files.stat(`${root}/usr/lib/opkg/info/dnsmasq.control`);
-  const apkDb = (await host.files.read(`${root}/lib/apk/db/installed`)) ?? '';
-  if (opkgPlain !== null || /^P:dnsmasq$/m.test(apkDb)) {
-    host.log.log('warn', 'a LAN has IPv6 but the installed dnsmasq has no DHCPv6: replace it with dnsmasq-full (opkg remove dnsmasq && opkg install dnsmasq-full) for DHCPv6 and RA');
-  }
 }
 
 async function streamModuleLoadedElsewhere(host: Host, root: string): Promise<boolean> {
@@ -165,7 +158,8 @@ async function computePlan(state: DesiredState | null, ctx: BackendContext): Pro
 
   let odhcpd: ChangeSummary['odhcpd'] = null;
   const needsDhcpv6 = state?.lan.some((l) => l.dhcp?.ipv6) ?? false;
-  if (needsDhcpv6) await warnWithoutDhcpv6Dnsmasq(host, paths.root);
+  const missing = state ? await missingPackages(host, paths.root, state) : null;
+  if (missing) host.log.log('warn', describeMissingPackages(missing));
   const enabled = await odhcpdEnabled(host, paths.root);
   ledger.odhcpdDisabled = oldLedger.odhcpdDisabled;
   if (needsDhcpv6 && enabled === true) {

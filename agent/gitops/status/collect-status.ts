@@ -4,6 +4,7 @@
 // or slow makes its part `available: false`, never the whole answer.
 import { resolveNames } from '../../backend/common/resolve-names.ts';
 import { resolveServiceUpstreams, upstreamNames } from '../../slice/resolve-service-upstreams.ts';
+import { describeMissingPackages, missingPackages } from '../../backend/openwrt/required-packages.ts';
 import type { Host } from '../../host/host.ts';
 import type { AgentSettings } from '../../settings/agent-settings.ts';
 import type { DesiredState } from '../../slice/desired-state.ts';
@@ -113,6 +114,8 @@ export async function collectStatus(host: Host, paths: AgentPaths, settings: Age
   if (syncState === 'behind') degrade('the branch has a newer commit than the one applied');
   if (syncState === 'confirming') degrade('a change is waiting for confirmation');
   if (stateText !== null && parsed === null) degrade('state.json is damaged (the next sync sets it aside)');
+  const missing = desired ? await missingPackages(host, paths.root, desired) : null;
+  if (missing) degrade(describeMissingPackages(missing));
 
   const peerNames = peerNamesOf(desired);
   const peers = wg.available
