@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { openwrtBackend } from '../../agent/backend/openwrt/openwrt-backend.ts';
 import { NGINX_STREAM_FILE } from '../../agent/backend/openwrt/render/render-files.ts';
-import { changedAnswers } from '../../agent/gitops/cycle/run-sync.ts';
+import { changedAnswers } from '../../agent/gitops/cycle/drift-phase.ts';
 import { ConfigRepo, tempDir } from './support/config-repo.ts';
 import { Router, soloConfig } from './support/harness.ts';
 

@@ -3,7 +3,7 @@
 import { shortSha } from '../../gitops/agent-log.ts';
 import { isoTime, loadState, pushBounded, saveState } from '../../gitops/agent-state.ts';
 import { openEnv, ROOT_FLAG_HELP } from '../../gitops/open-env.ts';
-import { performRollback } from '../../gitops/rollback/perform-rollback.ts';
+import { recordRollbackAlone, rollBackPending } from '../../gitops/rollback/roll-back-pending.ts';
 import { claimPending, readPending } from '../../gitops/rollback/rollback-guard.ts';
 import { acquireLock } from '../../gitops/cycle/sync-lock.ts';
 import type { Command } from '../cli-context.ts';
@@ -43,7 +43,7 @@ ${ROOT_FLAG_HELP}`,
         const pending = await readPending(host, paths);
         if (!pending || pending.token !== token) return 0; // confirmed (or already rolled back)
         if (!(await claimPending(host, paths, token))) return 0; // the agent is deciding right now
-        const r = await performRollback(env, pending, 'timer', `no confirmation within ${Math.round((pending.firesAt - pending.armedAt) / 1000)}s (agent hung or killed)`);
+        const r = await rollBackPending(env, pending, 'timer', `no confirmation within ${Math.round((pending.firesAt - pending.armedAt) / 1000)}s (agent hung or killed)`, recordRollbackAlone(env));
         return r.error ? 1 : 0;
       }
       const lock = await acquireLock(host, paths.lock, { waitMs: 120_000 });
@@ -54,7 +54,7 @@ ${ROOT_FLAG_HELP}`,
       try {
         const pending = await readPending(host, paths);
         if (pending && (await claimPending(host, paths, pending.token))) {
-          const r = await performRollback(env, pending, 'manual', 'rolled back by hand (dlan-agent rollback)');
+          const r = await rollBackPending(env, pending, 'manual', 'rolled back by hand (dlan-agent rollback)', recordRollbackAlone(env));
           ctx.stdout(`rolled back the unconfirmed change${r.snapshot ? ` (snapshot ${r.snapshot})` : ''}\n`);
           return r.error ? 1 : 0;
         }

@@ -136,3 +136,9 @@ export async function armingAgentRuns(host: Host, pending: PendingConfirmation):
   if (id.pid === me.pid && id.startTime === me.startTime) return false;
   return isRunning(host, id as ProcessIdentity);
 }
+
+/** Waits (at most two minutes) until the pending confirmation is gone: its claimer is done. */
+export async function waitForDecision(host: Host, paths: AgentPaths): Promise<void> {
+  const until = host.now() + 120_000;
+  while ((await readPending(host, paths)) !== null && host.now() < until) await host.sleep(250);
+}

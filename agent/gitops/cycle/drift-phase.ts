@@ -1,0 +1,66 @@
+// drift: the router against the desired state of the applied commit. The one place drift is
+// checked and corrected, whatever else the cycle did (same head, a refused or held head, an
+// unreachable remote): the router keeps the last good config.
+import type { DesiredState } from '../../slice/desired-state.ts';
+import { shortSha } from '../agent-log.ts';
+import { readAppliedState, writeAppliedState } from './applied-state-cache.ts';
+import { errorText, logPhase, stateOf, timed, type Cycle } from './cycle-context.ts';
+import type { DriftEnd } from './cycle-end.ts';
+import { guardedApply } from './guarded-apply.ts';
+import { loadDesired } from './load-phase.ts';
+
+/** `name: old → new` for each upstream name whose answer differs from the last apply's. */
+export function changedAnswers(before: Record<string, string[]> | null, now: Record<string, string[]> | undefined): string[] {
+  if (!before || !now) return [];
+  const show = (a: string[] | undefined) => (a && a.length > 0 ? a.join(' ') : 'unresolved');
+  return Object.keys(now)
+    .sort()
+    .filter((name) => name in before && show(before[name]) !== show(now[name]))
+    .map((name) => `${name}: ${show(before[name])} → ${show(now[name])}`);
+}
+
+/** The applied commit's desired state: the cache, else the clone when it still holds that commit. */
+async function appliedDesired(c: Cycle, sha: string): Promise<DesiredState | null> {
+  const { env } = c;
+  const cached = await readAppliedState(env.host, env.paths.appliedStateFile, sha, env.version);
+  if (cached || (await env.deps.git.localHead(env.paths.repoDir)) !== sha) return cached;
+  const loaded = await loadDesired(c).catch(() => null);
+  if (!loaded?.ok) return null;
+  await writeAppliedState(env.host, env.paths.appliedStateFile, sha, env.version, loaded.desired);
+  return loaded.desired;
+}
+
+export async function driftPhase(c: Cycle): Promise<DriftEnd> {
+  const { env } = c;
+  const applied = stateOf(c).applied;
+  if (!applied) return { kind: 'none' };
+  const desired = await appliedDesired(c, applied.sha);
+  if (!desired) {
+    env.log.log('warn', 'drift check skipped: the applied commit is no longer available locally', { commit: shortSha(applied.sha) });
+    return { kind: 'none' };
+  }
+  let plan;
+  try {
+    plan = await timed(c, 'plan', () => c.backend.plan(desired, c.bctx));
+  } catch (e) {
+    return { kind: 'failed', message: `drift check failed: ${errorText(e)}` };
+  }
+  logPhase(c, 'plan', applied.sha, { changes: plan.changes.length });
+  if (plan.changes.length === 0) return { kind: 'none' };
+  const targets = plan.changes.map((ch) => `${ch.kind} ${ch.target}`);
+  // A name an upstream points at now answers differently: the nginx config follows DNS by design,
+  // so this is reported as such (info), not as someone having changed the router (warn).
+  const moved = changedAnswers(stateOf(c).upstreamAnswers, plan.upstreamAnswers);
+  if (moved.length > 0) {
+    env.log.log('info', `upstreams changed: ${moved.join('; ')}; rewriting ${targets.join(', ')}`, { commit: shortSha(applied.sha) });
+  } else {
+    env.log.log('warn', `drift: ${plan.changes.length} owned item(s) differ from commit ${shortSha(applied.sha)}: ${targets.slice(0, 10).join(', ')}`, { commit: shortSha(applied.sha) });
+  }
+  if (c.opts.stopping?.()) return { kind: 'none' };
+  const r = await guardedApply(c, desired, applied.sha, 'drift');
+  if (!r.ok) {
+    if (!r.rolledBack) await c.rec.takeOverFromTimer();
+    return { kind: 'failed', message: `${moved.length > 0 ? 'upstream update' : 'drift correction'} ${r.message}` };
+  }
+  return { kind: 'corrected', sha: applied.sha, targets, moved, upstreamAnswers: r.applied.upstreamAnswers ?? null };
+}

@@ -1,0 +1,66 @@
+// apply → confirm, with the out-of-process rollback timer armed for the whole window: the one
+// way the cycle changes the router (a new commit, or drift on the applied one). When the change
+// is not confirmed it is rolled back here and the rollback recorded at once.
+import type { ApplyResult } from '../../backend/backend.ts';
+import type { DesiredState } from '../../slice/desired-state.ts';
+import { confirmHealthy, expectedAfter, takeBaseline } from '../probes/confirm-checks.ts';
+import { rollBackPending } from '../rollback/roll-back-pending.ts';
+import { armRollbackTimer, claimPending, clearPending, recordSnapshot, stopTimer, type PendingConfirmation } from '../rollback/rollback-guard.ts';
+import { listSnapshotIds } from '../rollback/snapshot-ids.ts';
+import { errorText, logPhase, timed, type Cycle } from './cycle-context.ts';
+
+/** `rolledBack: false`: the timer claimed the decision first (and rolls back itself). */
+export type Guarded = { ok: true; applied: ApplyResult } | { ok: false; message: string; rolledBack: boolean };
+
+/** The timer fires this long after the agent's own confirm deadline, so a live agent decides first. */
+export function timerGraceSeconds(confirmTimeout: number): number {
+  return Math.min(15, Math.max(2, Math.ceil(confirmTimeout / 4)));
+}
+
+async function rollBack(c: Cycle, pending: PendingConfirmation, message: string): Promise<Guarded> {
+  if (!(await claimPending(c.env.host, c.env.paths, pending.token))) return { ok: false, message, rolledBack: false };
+  await timed(c, 'rollback', () => rollBackPending(c.env, pending, 'agent', message, (done) => c.rec.rollback(done)));
+  return { ok: false, message, rolledBack: true };
+}
+
+/** Problems of the apply's own service actions, else of the confirm checks; [] = confirmed. */
+async function confirmProblems(c: Cycle, desired: DesiredState, applied: ApplyResult, baseline: Awaited<ReturnType<typeof takeBaseline>>, deadline: number): Promise<string[]> {
+  const failedActions = applied.ran.filter((r) => !r.ok);
+  if (failedActions.length) return failedActions.map((r) => `${r.action.service} ${r.action.action} failed: ${r.output.split('\n')[0] ?? ''}`.trim());
+  const { host, settings, deps } = c.env;
+  const confirm = await timed(c, 'confirm', () =>
+    confirmHealthy(host, deps.git, settings, expectedAfter(baseline, desired), desired.wireguard.interface, deadline, c.opts.confirmPollMs),
+  );
+  return confirm.ok ? [] : confirm.problems;
+}
+
+export async function guardedApply(c: Cycle, desired: DesiredState, sha: string | null, reason: 'commit' | 'drift'): Promise<Guarded> {
+  const { host, paths, settings } = c.env;
+  const baseline = await timed(c, 'baseline', () => takeBaseline(host, settings, desired.wireguard.interface));
+  const pending = await armRollbackTimer(host, paths, c.env.deps.selfArgv, {
+    sha,
+    reason,
+    delaySeconds: settings.confirmTimeout + timerGraceSeconds(settings.confirmTimeout),
+    snapshotsBefore: await listSnapshotIds(host, paths.root),
+  });
+  const deadline = pending.armedAt + settings.confirmTimeout * 1000;
+  let applied: ApplyResult;
+  try {
+    applied = await timed(c, 'apply', () => c.backend.apply(desired, c.bctx));
+  } catch (e) {
+    logPhase(c, 'apply', sha, { ok: false });
+    return rollBack(c, pending, `apply failed: ${errorText(e)}`);
+  }
+  await recordSnapshot(host, paths, pending, applied.snapshot);
+  logPhase(c, 'apply', sha, { changes: applied.changes.length, actions: applied.ran.length, snapshot: applied.snapshot ?? 'none' });
+  const problems = await confirmProblems(c, desired, applied, baseline, deadline);
+  if (problems.length === 0) {
+    if (!(await claimPending(host, paths, pending.token))) return { ok: false, message: 'the rollback timer fired before the change was confirmed', rolledBack: false };
+    await stopTimer(host, pending);
+    await clearPending(host, paths);
+    logPhase(c, 'confirm', sha, { ok: true });
+    return { ok: true, applied };
+  }
+  logPhase(c, 'confirm', sha, { ok: false });
+  return rollBack(c, pending, `not confirmed within ${settings.confirmTimeout}s: ${problems.join('; ')}`);
+}

@@ -1,0 +1,81 @@
+// One convergence cycle, as a list of phases, under the sync lock:
+//
+//   recover (a confirmation a dead agent left) → head (ls-remote) → decide →
+//     new head:   fetch → verify → load → plan → apply → confirm (or roll back)
+//     same head, held head, refused head, unreachable remote:  drift (plan against the applied
+//                 commit; nothing to do = no write, no reload; drift = apply it again, guarded)
+//   → record (state, log, forge status, webhook: record-cycle.ts)
+//
+// A refused or rolled-back commit is recorded and not retried until the branch moves; the router
+// keeps its last good config (and drift against it is still corrected).
+import { GitError } from '../../host/git-client.ts';
+import { shortSha } from '../agent-log.ts';
+import { isoTime } from '../agent-state.ts';
+import { rollBackPending } from '../rollback/roll-back-pending.ts';
+import { claimPending, readPending, waitForDecision, type PendingConfirmation } from '../rollback/rollback-guard.ts';
+import { updateRunInfo } from '../run-file.ts';
+import type { SyncEnv } from '../sync-env.ts';
+import { runCommitPhases } from './commit-phases.ts';
+import { errorText, timed, type Cycle, type SyncOptions, type SyncOutcome } from './cycle-context.ts';
+import { wantsDriftCheck, type CycleEnd, type DriftEnd } from './cycle-end.ts';
+import { decideHead } from './decide-head.ts';
+import { driftPhase } from './drift-phase.ts';
+import { Recorder } from './record-cycle.ts';
+
+const LS_REMOTE_TIMEOUT_MS = 30_000;
+
+/**
+ * recover, part 1: a pending confirmation whose agent is gone is ours to roll back (returned,
+ * claimed); one the timer claimed is being rolled back right now: wait for it to finish.
+ */
+async function claimAbandoned(env: SyncEnv): Promise<PendingConfirmation | null> {
+  const pending = await readPending(env.host, env.paths);
+  if (!pending) return null;
+  if (await claimPending(env.host, env.paths, pending.token)) return pending;
+  await waitForDecision(env.host, env.paths);
+  return null;
+}
+
+/** head: the branch head on the remote (`git ls-remote`, nothing fetched). */
+async function headPhase(c: Cycle): Promise<{ sha: string } | CycleEnd> {
+  const { env } = c;
+  try {
+    const sha = await timed(c, 'fetch', () => env.deps.git.remoteHead(env.settings.repo, env.settings.branch, { timeoutMs: LS_REMOTE_TIMEOUT_MS }));
+    await updateRunInfo(env.host, env.paths.runFile, { remoteCheckedAt: isoTime(env.host.now()) });
+    c.rec.sawRemote(sha);
+    return { sha };
+  } catch (e) {
+    return { kind: 'unreachable', reason: e instanceof GitError ? e.message : `git: ${errorText(e)}` };
+  }
+}
+
+async function mainPhases(c: Cycle): Promise<CycleEnd> {
+  const head = await headPhase(c);
+  if ('kind' in head) return head;
+  const decision = decideHead(c.rec.state, head.sha, c.opts.retryFailed);
+  if (decision.kind === 'same') return { kind: 'unchanged', sha: head.sha };
+  if (decision.kind === 'held') {
+    c.env.log.log('info', `phase=decide commit ${shortSha(head.sha)} failed before (${decision.failed.phase}); waiting for the branch to move`, { commit: shortSha(head.sha) });
+    return { kind: 'held', sha: head.sha, failed: decision.failed };
+  }
+  return runCommitPhases(c, head.sha, async () => undefined);
+}
+
+export async function runCycle(env: SyncEnv, opts: SyncOptions, startedAt: number): Promise<SyncOutcome> {
+  const { host, paths, deps } = env;
+  const abandoned = await claimAbandoned(env);
+  const rec = await Recorder.open(env);
+  const backend = await deps.selectBackend(host, paths.root);
+  const c: Cycle = { env, opts, rec, durations: {}, backend, bctx: { host, root: paths.root, reload: env.reload }, startedAt };
+  let end: CycleEnd;
+  let drift: DriftEnd = { kind: 'none' };
+  try {
+    if (abandoned) await rollBackPending(env, abandoned, 'recovery', 'the agent stopped before confirming the change (killed or rebooted)', (done) => rec.rollback(done));
+    end = await mainPhases(c);
+    if (wantsDriftCheck(end)) drift = await driftPhase(c);
+  } catch (e) {
+    // An unexpected failure (a bug, a full disk): record it, keep the last good config.
+    end = { kind: 'internal', reason: errorText(e) };
+  }
+  return rec.finish(end, drift, startedAt, c.durations);
+}

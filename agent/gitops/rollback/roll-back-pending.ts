@@ -1,0 +1,65 @@
+// Carries out the rollback of an unconfirmed apply: restore the apply's snapshot, have the
+// outcome recorded, then stop the timer and clear the pending confirmation. Used by the agent
+// when its confirm check fails, by the out-of-process timer, and by the next sync when it finds
+// a confirmation its agent never finished (killed, rebooted). It writes no state itself: it
+// hands a RollbackDone to `record` (the cycle's recorder, or recordRollbackAlone outside a
+// cycle), and clears the pending file only after that, so a crash in between rolls back again
+// rather than forgetting the rollback.
+import { shortSha } from '../agent-log.ts';
+import { isoTime, loadState, saveState } from '../agent-state.ts';
+import { report } from '../status/report-status.ts';
+import type { SyncEnv } from '../sync-env.ts';
+import { recordRollback, rollbackEvent, type RollbackDone } from './record-rollback.ts';
+import { clearPending, stopTimer, type PendingConfirmation } from './rollback-guard.ts';
+import { listSnapshotIds, newestSince } from './snapshot-ids.ts';
+
+async function restoreSnapshot(env: SyncEnv, snapshot: string): Promise<string | null> {
+  try {
+    const backend = await env.deps.selectBackend(env.host, env.paths.root);
+    const result = await backend.restore({ host: env.host, root: env.paths.root, reload: env.reload }, snapshot);
+    const failed = result.ran.filter((r) => !r.ok);
+    return failed.length ? `restored, but ${failed.map((f) => `${f.action.service} ${f.action.action}`).join(', ')} failed` : null;
+  } catch (e) {
+    return `restore failed: ${e instanceof Error ? e.message : String(e)}`;
+  }
+}
+
+export async function rollBackPending(
+  env: SyncEnv,
+  pending: PendingConfirmation,
+  by: RollbackDone['by'],
+  reason: string,
+  record: (done: RollbackDone) => Promise<void>,
+): Promise<RollbackDone> {
+  const { host, paths, log } = env;
+  const started = host.now();
+  const snapshot = pending.snapshot ?? newestSince(pending.snapshotsBefore, await listSnapshotIds(host, paths.root));
+  const error = snapshot === null ? null : await restoreSnapshot(env, snapshot);
+  const done: RollbackDone = {
+    at: isoTime(host.now()),
+    sha: pending.sha,
+    snapshot,
+    reason,
+    by,
+    error,
+    message: `rolled back${pending.sha ? ` ${shortSha(pending.sha)}` : ''}: ${reason}${error ? ` (${error})` : ''}`,
+    holdCommit: pending.sha !== null && pending.reason === 'commit',
+    ms: host.now() - started,
+  };
+  await record(done);
+  if (by !== 'timer') await stopTimer(host, pending);
+  await clearPending(host, paths);
+  log.log(error ? 'error' : 'warn', `phase=rollback ${done.message}`, { commit: shortSha(pending.sha), by, snapshot: snapshot ?? 'none', ms: host.now() - started });
+  return done;
+}
+
+/** Records a rollback made outside a sync cycle (the timer, `dlan-agent rollback`): state.json is read, changed by recordRollback, reported and written here. */
+export function recordRollbackAlone(env: SyncEnv): (done: RollbackDone) => Promise<void> {
+  return async (done) => {
+    const loaded = await loadState(env.host, env.paths.stateFile);
+    const state = recordRollback({ ...loaded.state, router: loaded.state.router ?? env.settings.router }, done);
+    const ev = rollbackEvent(done);
+    if (ev) await report(env.deps.http, env.settings, state, ev, env.log, done.at);
+    await saveState(env.host, env.paths.stateFile, state, loaded.text);
+  };
+}
