@@ -38,6 +38,14 @@ export interface HostFiles {
   /** Removes a file; no error when it is absent. */
   remove(path: string): Promise<void>;
   mkdirp(path: string, mode?: number): Promise<void>;
+  /**
+   * Creates the symlink `path` pointing at `target` (atomic, never follows `path`): `false` when
+   * something (anything) is at `path` already; throws on every other failure (read-only, no folder).
+   * The sync lock and the rollback claim are such links: creation is the exclusive step.
+   */
+  symlink(target: string, path: string): Promise<boolean>;
+  /** The target of the symlink `path`; `null` when nothing is there; throws when `path` is not a symlink. */
+  readlink(path: string): Promise<string | null>;
 }
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';

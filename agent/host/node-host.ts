@@ -95,6 +95,25 @@ async function remove(path: string): Promise<void> {
   await fs.rm(path, { force: true });
 }
 
+async function symlink(target: string, path: string): Promise<boolean> {
+  try {
+    await fs.symlink(target, path);
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw e;
+  }
+}
+
+async function readlink(path: string): Promise<string | null> {
+  try {
+    return await fs.readlink(path);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw e;
+  }
+}
+
 async function mkdirp(path: string, mode?: number): Promise<void> {
   await fs.mkdir(path, { recursive: true, mode });
 }
@@ -120,7 +139,7 @@ export function createNodeLog(opts: { minLevel?: LogLevel; syslog?: boolean } = 
 export function createNodeHost(opts: { log?: HostLog } = {}): Host {
   return {
     exec,
-    files: { read, write, list, stat, remove, mkdirp },
+    files: { read, write, list, stat, remove, mkdirp, symlink, readlink },
     env: (name) => process.env[name],
     now: () => Date.now(),
     sleep: (ms) => new Promise((r) => setTimeout(r, ms)),

@@ -9,7 +9,7 @@
 //   std.strerror(errno)  std.Error.{ENOENT,EEXIST}  std.err.puts()  std.err.flush()
 //   os.open(path, flags, mode)  os.close(fd)  os.O_{RDONLY,WRONLY,CREAT,EXCL,TRUNC}
 //   os.rename(a, b)  os.remove(path)  os.mkdir(path, mode)  os.stat(path)  os.readdir(path)
-//   os.S_IFMT  os.S_IFDIR  os.exec(argv, {block, usePath, cwd, env, stdin, stdout, stderr})
+//   os.symlink(target, path)  os.readlink(path)  os.S_IFMT  os.S_IFDIR  os.exec(argv, {block, usePath, cwd, env, stdin, stdout, stderr})
 //   os.waitpid(pid, os.WNOHANG)  os.kill(pid, 9)  os.getpid()  os.sleepAsync(ms) (else os.setTimeout)
 //   optional: FILE.sync() (absent from Bellard's QuickJS; used when a build has it)
 //
@@ -64,6 +64,9 @@ export interface QjsOs {
   /** Like stat, but of a symlink itself (every QuickJS on Linux has it). */
   lstat?(path: string): [{ mode: number; size: number; mtime: number } | null, number];
   readdir(path: string): [string[] | null, number];
+  /** 0 or -errno. */
+  symlink(target: string, path: string): number;
+  readlink(path: string): [string, number];
   S_IFMT: number;
   S_IFDIR: number;
   exec(
@@ -202,6 +205,17 @@ function qjsFiles({ std, os }: QjsModules, runChmod: (mode: number, path: string
         if (rc !== 0 && rc !== -std.Error.ENOENT) throw new QjsFsError('remove', path, -rc, std);
       },
       mkdirp: async (path: string, mode?: number) => mkdirpSync(path, mode),
+      async symlink(target: string, path: string): Promise<boolean> {
+        const rc = os.symlink(target, path);
+        if (rc === 0 || rc === -std.Error.EEXIST) return rc === 0;
+        throw new QjsFsError('symlink', path, -rc, std);
+      },
+      async readlink(path: string): Promise<string | null> {
+        const [target, err] = os.readlink(path);
+        if (err === std.Error.ENOENT) return null;
+        if (err !== 0) throw new QjsFsError('readlink', path, err, std);
+        return target;
+      },
     },
   };
 }

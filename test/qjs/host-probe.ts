@@ -53,6 +53,18 @@ export async function runHostProbe(host: Host, dir: string): Promise<Transcript>
   await step('mkdirp through a file throws', () => f.mkdirp(`${dir}/a/empty/sub`));
   await step('read a folder throws', () => f.read(`${dir}/a`));
   await step('remove a folder throws', () => f.remove(`${dir}/m/n/o`));
+  await step('symlink new', () => f.symlink('1:2:tok', `${dir}/lock`));
+  await step('symlink over a symlink', () => f.symlink('other', `${dir}/lock`));
+  await step('symlink over a folder', () => f.symlink('other', `${dir}/m`));
+  await step('symlink in a missing folder throws', () => f.symlink('x', `${dir}/nope/lock`));
+  await step('readlink', () => f.readlink(`${dir}/lock`));
+  await step('readlink missing', () => f.readlink(`${dir}/nope`));
+  await step('readlink of a folder throws', () => f.readlink(`${dir}/m`));
+  await step('readlink of a file throws', () => f.readlink(`${dir}/a/b/c.txt`));
+  await step('remove a symlink', async () => {
+    await f.remove(`${dir}/lock`);
+    return f.readlink(`${dir}/lock`);
+  });
   await step('remove file', async () => {
     await f.remove(`${dir}/a/empty`);
     return f.stat(`${dir}/a/empty`);

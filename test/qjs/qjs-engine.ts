@@ -4,7 +4,7 @@
 // (test/qjs/stand-in/, backed by this file's real file-system and process functions), and an event
 // loop like js_std_loop (pending jobs, then timers, until nothing is left or std.exit was called).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { closeSync, constants as fsc, lstatSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmdirSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, constants as fsc, lstatSync, mkdirSync, openSync, readFileSync, readdirSync, readlinkSync, symlinkSync, renameSync, rmdirSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { constants as osc } from 'node:os';
 import { getQuickJS, type QuickJSContext, type QuickJSHandle } from 'quickjs-emscripten';
 
@@ -134,6 +134,21 @@ function hostOps(env: Record<string, string>, out: { stdout: string; stderr: str
         return 0;
       } catch (e) {
         return negErrno(e);
+      }
+    },
+    symlink(target: string, p: string) {
+      try {
+        symlinkSync(target, p);
+        return 0;
+      } catch (e) {
+        return negErrno(e);
+      }
+    },
+    readlink(p: string) {
+      try {
+        return [readlinkSync(p), 0];
+      } catch (e) {
+        return ['', -negErrno(e)];
       }
     },
     stat: (p: string) => statOf(p, statSync),

@@ -48,7 +48,7 @@ ${ROOT_FLAG_HELP}`,
       }
       const lock = await acquireLock(host, paths.lock, { waitMs: 120_000 });
       if (!lock.ok) {
-        ctx.stderr(`dlan-agent rollback: a sync is running (pid ${lock.holder?.pid ?? '?'}); try again\n`);
+        ctx.stderr(`dlan-agent rollback: ${lock.error ?? `a sync is running (pid ${lock.holder?.pid ?? '?'}); try again`}\n`);
         return 1;
       }
       try {

@@ -14,6 +14,11 @@ export async function runSync(env: SyncEnv, opts: SyncOptions): Promise<SyncOutc
   const { host, paths, log } = env;
   const startedAt = host.now();
   const lock = await acquireLock(host, paths.lock, { waitMs: opts.waitMs });
+  if (!lock.ok && lock.error) {
+    log.log('error', lock.error);
+    await log.flush();
+    return { result: 'error', exitCode: 1, message: lock.error, sha: null };
+  }
   if (!lock.ok) {
     const message = `another sync is running (pid ${lock.holder?.pid ?? '?'}); not starting a second one`;
     log.log('info', message);

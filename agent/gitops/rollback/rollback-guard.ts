@@ -4,7 +4,7 @@
 // starts a detached shell that sleeps, then runs `dlan-agent rollback --if-unconfirmed TOKEN`.
 // If the agent confirms in time it claims the token, removes the file and kills the sleeper; if
 // the agent hangs or is killed (even SIGKILL), the timer's rollback claims it and restores the
-// snapshot. The claim (an atomic `ln -s`) makes confirm and rollback mutually exclusive.
+// snapshot. The claim (an atomic symlink) makes confirm and rollback mutually exclusive.
 // The shell script is a constant: the delay, the program and the token are positional
 // arguments, never spliced into the script, and no config value is among them.
 import type { Host } from '../../host/host.ts';
@@ -99,15 +99,14 @@ export async function recordSnapshot(host: Host, paths: AgentPaths, pending: Pen
 
 /** Takes the decision for `token` (confirm or roll back). Only one caller ever gets `true`. */
 export async function claimPending(host: Host, paths: AgentPaths, token: string): Promise<boolean> {
-  const r = await host.exec('ln', ['-s', '--', token, paths.pendingClaim], { timeoutMs: 5000 });
-  if (r.code === 0) return true;
-  const current = await host.exec('readlink', ['--', paths.pendingClaim], { timeoutMs: 5000 });
-  if (current.code === 0 && current.stdout.trim() !== token) {
+  if (await host.files.symlink(token, paths.pendingClaim)) return true;
+  const current = await host.files.readlink(paths.pendingClaim).catch(() => null);
+  if (current !== null && current !== token) {
     // A claim left from an older confirmation (crash between claim and cleanup): not ours to honour.
     const pending = await readPending(host, paths);
     if (pending?.token === token) {
       await host.files.remove(paths.pendingClaim);
-      return (await host.exec('ln', ['-s', '--', token, paths.pendingClaim], { timeoutMs: 5000 })).code === 0;
+      return host.files.symlink(token, paths.pendingClaim);
     }
   }
   return false;

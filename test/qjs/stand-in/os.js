@@ -24,6 +24,8 @@ export const mkdir = (p, mode = 0o777) => call('mkdir', p, mode);
 export const stat = (p) => call('stat', p);
 export const lstat = (p) => call('lstat', p);
 export const readdir = (p) => call('readdir', p);
+export const symlink = (target, p) => call('symlink', target, p);
+export const readlink = (p) => call('readlink', p);
 export const getpid = () => call('getpid');
 export const isatty = (_fd) => false;
 export const kill = (pid, sig) => call('kill', pid, sig);
