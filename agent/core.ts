@@ -4,9 +4,9 @@
 // esbuild platform "neutral" to keep it that way).
 export type { Config, RawConfig } from './config/config-types.ts';
 export type { DesiredState } from './slice/desired-state.ts';
-export type { Diagnostic } from './validate/diagnostic.ts';
-export { ConfigError, formatDiagnostic } from './validate/diagnostic.ts';
-export { loadConfig, type ConfigFile } from './config/load-config.ts';
+export type { Diagnostic } from './base/diagnostic.ts';
+export { ConfigError, formatDiagnostic } from './base/diagnostic.ts';
+export { loadConfig, type ConfigFile } from './load/load-config.ts';
 export { sliceRouter, UnknownRouterError } from './slice/slice-router.ts';
 export { renderBirdConf } from './render/bird/render-bird-conf.ts';
 export { renderNginxStatusServer, renderNginxStreamConf } from './render/nginx/render-nginx-stream.ts';

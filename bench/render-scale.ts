@@ -5,7 +5,7 @@
 // is asserted anywhere. Usage: npm run bench  (or: node --import tsx bench/render-scale.ts [sizes…])
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { loadConfig } from '../agent/config/load-config.ts';
+import { loadConfig } from '../agent/load/load-config.ts';
 import { renderBirdConf } from '../agent/render/bird/render-bird-conf.ts';
 import { renderNginxStreamConf } from '../agent/render/nginx/render-nginx-stream.ts';
 import { sliceRouter } from '../agent/slice/slice-router.ts';

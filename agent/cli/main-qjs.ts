@@ -5,7 +5,7 @@
 // registers 'qjs:std' and 'qjs:os'. A static import could name only one, so we try 'std' first and
 // fall back to 'qjs:std'. Both names stay external in the bundle (build/build-qjs.mjs).
 import { installQjsGlobals, type QjsTimers } from '../host/qjs-globals.ts';
-import { createQjsAgentDeps, type QjsDaemonOs } from '../host/qjs-agent-deps.ts';
+import { createQjsAgentDeps, type QjsDaemonOs } from './qjs-agent-deps.ts';
 import { createQjsHost, createQjsLog, type QjsModules, type QjsOs, type QjsStd } from '../host/qjs-host.ts';
 import { runCli } from './run-cli.ts';
 

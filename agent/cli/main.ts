@@ -1,6 +1,6 @@
 // Node entry of dlan-agent (bundled into dist/dlan-agent.js).
 import { createNodeHost, createNodeLog } from '../host/node-host.ts';
-import { createNodeAgentDeps } from '../host/node-agent-deps.ts';
+import { createNodeAgentDeps } from './node-agent-deps.ts';
 import { runCli } from './run-cli.ts';
 
 declare const __DLAN_VERSION__: string;

@@ -3,8 +3,8 @@
 // subnet), MAC addresses and DUIDs in lower case. Only called once validation found no error.
 import { DEFAULTS, type Config, type DhcpSettings, type Endpoint, type Lan, type Lease, type Link, type RawConfig, type RawLan, type RawLink, type RawRouter, type Router, type Service } from './config-types.ts';
 import { parseEndpoint } from './parse-host-port.ts';
-import { dhcpRange } from '../validate/dhcp-range.ts';
-import { parseCidr, usableCount } from '../validate/address-math.ts';
+import { dhcpRange } from './dhcp-range.ts';
+import { parseCidr, usableCount } from '../base/address-math.ts';
 
 export function normalizeConfig(raw: RawConfig): Config {
   const wireguard = { ...DEFAULTS.wireguard, ...raw.wireguard };

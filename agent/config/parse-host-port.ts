@@ -5,8 +5,8 @@
 // and is at least as strict, so everything it accepts the model can read.)
 // Reasons quote the offending text through `show`: escaped, so a newline or a terminal escape
 // in the config can never forge a line of validation output.
-import { show } from '../validate/findings.ts';
-import { canonicalIp, parseIp } from '../validate/address-math.ts';
+import { show } from '../base/findings.ts';
+import { canonicalIp, parseIp } from '../base/address-math.ts';
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string };
 

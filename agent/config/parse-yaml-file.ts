@@ -2,7 +2,7 @@
 // the node tree and line counter so that every later error can point at a line and column.
 // Duplicate keys, several documents, tags other than the core ones and alias bombs are errors.
 import { Document, LineCounter, parseAllDocuments, visit, isMap, type YAMLError } from 'yaml';
-import type { Diagnostic } from '../validate/diagnostic.ts';
+import type { Diagnostic } from '../base/diagnostic.ts';
 
 export interface ConfigFile {
   /** Relative to the config repo root, `/` separators (e.g. `dlan.yaml`, `routers/r6.yaml`). */

@@ -2,7 +2,7 @@
 // optionally routers/<name>.yaml|yml), or one YAML file. Returns the files for loadConfig, the
 // main file first, router files sorted; paths are relative to the folder (or the file's folder).
 import type { Host } from '../host/host.ts';
-import type { Diagnostic } from '../validate/diagnostic.ts';
+import type { Diagnostic } from '../base/diagnostic.ts';
 import type { ConfigFile } from './parse-yaml-file.ts';
 
 export type ReadResult = { ok: true; files: ConfigFile[] } | { ok: false; diagnostics: Diagnostic[] };

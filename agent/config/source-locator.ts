@@ -3,9 +3,8 @@
 // in the main file. A path that does not exist (a missing key) resolves to its nearest ancestor.
 import { isAlias, isMap, isPair, isScalar, isSeq, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { ParsedFile } from './parse-yaml-file.ts';
+import type { Path } from '../base/diagnostic.ts';
 
-export type PathSegment = string | number;
-export type Path = readonly PathSegment[];
 
 export interface SourcePosition {
   file: string;

@@ -1,6 +1,6 @@
 // What the GitOps commands need besides the Host: git, HTTP, the backend, a way to start this
 // same program again (the rollback timer), and for `run` the daemon runtime (schedule, signals).
-// The node entry builds it in agent/host/node-agent-deps.ts; a QuickJS entry builds its own.
+// The node entry builds it in agent/cli/node-agent-deps.ts, the QuickJS one in agent/cli/qjs-agent-deps.ts.
 import type { Backend } from '../backend/backend.ts';
 import type { GitClient } from '../host/git-client.ts';
 import type { Host } from '../host/host.ts';

@@ -1,6 +1,6 @@
 // How links are numbered. The pair id of routers a and b is unique in the mesh as long as ids stay
 // below max_routers; it is the VXLAN VNI and the index of the link's /30 in the transit pool.
-import { addressAt, prefixSize, type ParsedPrefix } from './address-arithmetic.ts';
+import { addressAt, prefixSize, type ParsedPrefix } from '../base/address-arithmetic.ts';
 
 export function pairId(idA: number, idB: number, maxRouters: number): number {
   return maxRouters * Math.min(idA, idB) + Math.max(idA, idB);

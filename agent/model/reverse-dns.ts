@@ -3,7 +3,7 @@
 // IPv6), so a prefix in between is covered by every zone of the next boundary down: a /23 is two
 // /24 zones, a /26 is 64 one-address zones, a /62 is four /64 zones. That is at most 2^7 = 128
 // zones for IPv4 and 2^3 = 8 for IPv6, whatever the prefix.
-import { canonicalAddress, parsePrefix } from './address-arithmetic.ts';
+import { canonicalAddress, parsePrefix } from '../base/address-arithmetic.ts';
 
 /** The digits of a reverse name, most significant first: 4 octets or 32 nibbles. */
 interface ReverseDigits {

@@ -1,7 +1,7 @@
 // Addresses of a roaming VPN client, by client id: the N-th usable address of each client pool
 // (stable when other clients are removed, like router ids).
 import type { Config } from '../config/config-types.ts';
-import { nthUsable, parsePrefix } from '../model/address-arithmetic.ts';
+import { nthUsable, parsePrefix } from '../base/address-arithmetic.ts';
 
 export function clientAddresses(config: Config, id: number): { ipv4: string; ipv6: string } {
   return {

@@ -1,6 +1,6 @@
 // Addresses every router gets from the mesh pools, by router id.
 import type { Config } from '../config/config-types.ts';
-import { nthUsable, parsePrefix } from '../model/address-arithmetic.ts';
+import { nthUsable, parsePrefix } from '../base/address-arithmetic.ts';
 
 export interface RouterAddresses {
   loopbackIpv4: string;

@@ -3,7 +3,7 @@
 // the other router's DNS is reachable. So the agent resolves the names itself at render time and
 // gives nginx addresses only: a changed answer changes the rendered file (hence a reload), and an
 // unresolvable name is left out and reported instead of breaking every other service.
-import { addressFamily, canonicalAddress } from '../model/address-arithmetic.ts';
+import { addressFamily, canonicalAddress } from '../base/address-arithmetic.ts';
 import type { DesiredState } from './desired-state.ts';
 
 /** Host names among the upstreams of a router's services, sorted, without duplicates. */

@@ -3,7 +3,7 @@
 // PTRs of the addresses this router owns, its reverse zones answered locally, every other
 // router's reverse zones delegated to that router's loopback.
 import type { Config, Router } from '../config/config-types.ts';
-import { canonicalAddress, parsePrefix, prefixContains } from '../model/address-arithmetic.ts';
+import { canonicalAddress, parsePrefix, prefixContains } from '../base/address-arithmetic.ts';
 import { reverseZones } from '../model/reverse-dns.ts';
 import type { DnsIntent } from './desired-state.ts';
 import { clientAddresses } from './client-addresses.ts';

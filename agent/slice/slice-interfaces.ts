@@ -1,6 +1,6 @@
 // WAN and LAN interfaces of one router: static addresses, DHCP ranges and static leases.
 import type { DhcpSettings, Lan, WanConfig } from '../config/config-types.ts';
-import { addressAt, ipv4Netmask, parsePrefix, prefixSize } from '../model/address-arithmetic.ts';
+import { addressAt, ipv4Netmask, parsePrefix, prefixSize } from '../base/address-arithmetic.ts';
 import type { DhcpIntent, LanInterface, LeaseSlice, WanInterface } from './desired-state.ts';
 
 function staticAddress(cidr: string | undefined, gateway: string | undefined) {

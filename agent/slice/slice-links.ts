@@ -1,7 +1,7 @@
 // The links of one router: WireGuard peers (who dials whom), VXLAN devices and transit /30s.
 import type { Config, Router } from '../config/config-types.ts';
 import { dialEndpoint } from '../model/link-endpoint.ts';
-import { parsePrefix } from '../model/address-arithmetic.ts';
+import { parsePrefix } from '../base/address-arithmetic.ts';
 import { pairId, transitSubnet } from '../model/link-numbering.ts';
 import type { LinkSlice, WireguardPeer } from './desired-state.ts';
 import { routerAddresses } from './mesh-addresses.ts';

@@ -2,8 +2,8 @@
 // schema found errors (so every error is reported at once), so nothing here trusts a type:
 // every accessor checks the shape and yields `undefined` for anything unexpected.
 import { DEFAULTS } from '../config/config-types.ts';
-import type { Path } from '../config/source-locator.ts';
-import { parseCidr, type Cidr } from './address-math.ts';
+import type { Path } from '../base/diagnostic.ts';
+import { parseCidr, type Cidr } from '../base/address-math.ts';
 
 export type Obj = Record<string, unknown>;
 

@@ -1,7 +1,7 @@
 // Every semantic rule of the format (what a JSON Schema cannot express), in one pass over the
 // merged document. Rules run even when the schema found errors, so one run reports everything;
 // they read the document defensively (see mesh-view.ts).
-import { Findings } from './findings.ts';
+import { Findings } from '../base/findings.ts';
 import { buildMeshView } from './mesh-view.ts';
 import { checkAddressing } from './rules/check-addressing.ts';
 import { checkRouters } from './rules/check-routers.ts';

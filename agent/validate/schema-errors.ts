@@ -3,8 +3,8 @@
 // IPv4 prefix ...". The path always names the offending value (or key) in the merged document.
 import { validateDlan, validateRouter, type GeneratedValidator, type SchemaError } from './generated/dlan-validator.js';
 import { schemaAt, knownKeys, resolveNode, schemaRoot, type SchemaNode } from './schema-walk.ts';
-import { Findings, show } from './findings.ts';
-import type { Path, PathSegment } from '../config/source-locator.ts';
+import { Findings, show } from '../base/findings.ts';
+import type { Path, PathSegment } from '../base/diagnostic.ts';
 import { describeShapeProblem } from './shape-messages.ts';
 
 /** Validates the merged document; every schema error becomes a finding. */

@@ -2,7 +2,7 @@
 // `additionalProperties`, `items` and the type-based `if/then/else` the schema uses. Error
 // messages use it for bounds, known keys and the name of the shape (`$defs` entry) expected.
 import { dlanSchema } from './generated/dlan-validator.js';
-import type { Path } from '../config/source-locator.ts';
+import type { Path } from '../base/diagnostic.ts';
 
 export type SchemaNode = Record<string, unknown>;
 

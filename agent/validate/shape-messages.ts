@@ -1,8 +1,8 @@
 // Plain-words explanations for a string that does not have the shape its `$defs` entry of the
 // schema requires. Where a parser can say exactly what is wrong (an endpoint, a prefix), it does.
 import { parseEndpoint, parseListen, parseUpstream } from '../config/parse-host-port.ts';
-import { parseCidr, parseIp, type IpFamily } from './address-math.ts';
-import { show } from './findings.ts';
+import { parseCidr, parseIp, type IpFamily } from '../base/address-math.ts';
+import { show } from '../base/findings.ts';
 
 const DNS_LABEL = 'a DNS label: lower-case letters, digits and `-`, 1 to 63 characters, not starting or ending with `-`';
 

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { renderDnsmasqFiles } from '../../agent/backend/linux/render-dnsmasq-conf.ts';
-import { UnsafeValueError } from '../../agent/render/common/safe-token.ts';
+import { UnsafeValueError } from '../../agent/base/safe-token.ts';
 import type { DesiredState } from '../../agent/slice/desired-state.ts';
 import { twoRouterState } from './linux-test-support.ts';
 

@@ -7,10 +7,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadConfig } from '../../agent/config/load-config.ts';
+import { loadConfig } from '../../agent/load/load-config.ts';
 import { sliceRouter } from '../../agent/slice/slice-router.ts';
 import { renderDnsmasqFiles } from '../../agent/backend/linux/render-dnsmasq-conf.ts';
-import { UnsafeValueError } from '../../agent/render/common/safe-token.ts';
+import { UnsafeValueError } from '../../agent/base/safe-token.ts';
 import { dnsmasqNetns } from '../support/dnsmasq-netns.ts';
 
 const root = join(import.meta.dirname, '..', '..');

@@ -12,7 +12,7 @@ import { renderNftRuleset } from '../../agent/backend/linux/render-nftables.ts';
 import { renderNginxMain } from '../../agent/backend/linux/render-nginx-main.ts';
 import { renderLinuxFiles } from '../../agent/backend/linux/render-linux-files.ts';
 import { renderAuthorizedKeys } from '../../agent/backend/linux/render-ssh-files.ts';
-import { UnsafeValueError } from '../../agent/render/common/safe-token.ts';
+import { UnsafeValueError } from '../../agent/base/safe-token.ts';
 import type { DesiredState } from '../../agent/slice/desired-state.ts';
 import { twoRouterState } from './linux-test-support.ts';
 

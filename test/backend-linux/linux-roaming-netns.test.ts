@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLinuxBackend } from '../../agent/backend/linux/linux-backend.ts';
 import { createNodeHost } from '../../agent/host/node-host.ts';
-import { loadConfig } from '../../agent/config/load-config.ts';
+import { loadConfig } from '../../agent/load/load-config.ts';
 import type { Config } from '../../agent/config/config-types.ts';
 import { renderClientConfig } from '../../agent/render/wg-quick/render-client-config.ts';
 import { sliceRouter } from '../../agent/slice/slice-router.ts';

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadConfig } from '../../agent/config/load-config.ts';
+import { loadConfig } from '../../agent/load/load-config.ts';
 import { sliceRouter } from '../../agent/slice/slice-router.ts';
 import { renderUciDhcp } from '../../agent/backend/openwrt/render/render-uci-dhcp.ts';
 import type { RenderedSection } from '../../agent/backend/openwrt/render/rendered-uci.ts';

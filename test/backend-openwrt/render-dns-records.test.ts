@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderUciDhcp } from '../../agent/backend/openwrt/render/render-uci-dhcp.ts';
-import { loadConfig } from '../../agent/config/load-config.ts';
+import { loadConfig } from '../../agent/load/load-config.ts';
 import { sliceRouter } from '../../agent/slice/slice-router.ts';
 import { repoRoot } from './support/openwrt-root.ts';
 

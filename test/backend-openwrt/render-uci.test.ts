@@ -7,7 +7,7 @@ import { planUciPackage } from '../../agent/backend/openwrt/plan/plan-uci-packag
 import { renderUci } from '../../agent/backend/openwrt/render/render-uci.ts';
 import { parseUci } from '../../agent/backend/openwrt/uci/parse-uci.ts';
 import { getOption } from '../../agent/backend/openwrt/uci/uci-model.ts';
-import { loadConfig } from '../../agent/config/load-config.ts';
+import { loadConfig } from '../../agent/load/load-config.ts';
 import { sliceRouter } from '../../agent/slice/slice-router.ts';
 import { repoRoot, stockDir } from './support/openwrt-root.ts';
 

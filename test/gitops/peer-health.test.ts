@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadConfig } from '../../agent/config/load-config.ts';
+import { loadConfig } from '../../agent/load/load-config.ts';
 import { sliceRouter } from '../../agent/slice/slice-router.ts';
 import { peerNamesOf, stalePeerProblems } from '../../agent/gitops/probes/peer-health.ts';
 

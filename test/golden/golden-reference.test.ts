@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadConfig } from '../../agent/config/load-config.ts';
+import { loadConfig } from '../../agent/load/load-config.ts';
 import { renderBirdConf } from '../../agent/render/bird/render-bird-conf.ts';
 import { renderNginxStatusServer, renderNginxStreamConf } from '../../agent/render/nginx/render-nginx-stream.ts';
 import { sliceRouter } from '../../agent/slice/slice-router.ts';

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fc from 'fast-check';
-import { prefixContains, parsePrefix } from '../../agent/model/address-arithmetic.ts';
+import { prefixContains, parsePrefix } from '../../agent/base/address-arithmetic.ts';
 import { reverseName, reverseZones } from '../../agent/model/reverse-dns.ts';
 
 test('reverse names of known addresses', () => {

@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } 
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { createNodeHost, createNodeLog } from '../../agent/host/node-host.ts';
-import { loadConfigAt } from '../../agent/cli/load-config-at.ts';
+import { loadConfigAt } from '../../agent/load/load-config-at.ts';
 import { ensureBundles, NODE_BUNDLE, QJS_BUNDLE, ROOT } from './ensure-bundles.ts';
 import { runQjsModule } from './qjs-engine.ts';
 

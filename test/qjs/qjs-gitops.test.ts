@@ -13,7 +13,7 @@ import { newIdentity, newSecret, sealedReferenceConfig, sealedReferenceText, see
 import { ConfigRepo } from '../gitops/support/config-repo.ts';
 import { ensureBundles, NODE_BUNDLE, QJS_BUNDLE, ROOT } from './ensure-bundles.ts';
 import { runQjsModule } from './qjs-engine.ts';
-import { cronPeriodSeconds, linuxSignalNumber, nextCronRun } from '../../agent/host/qjs-agent-deps.ts';
+import { cronPeriodSeconds, linuxSignalNumber, nextCronRun } from '../../agent/cli/qjs-agent-deps.ts';
 import { cronExpressionFor } from '../../agent/gitops/schedule.ts';
 
 ensureBundles();

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig } from '../../agent/config/load-config.ts';
+import { loadConfig } from '../../agent/load/load-config.ts';
 import { renderBirdConf } from '../../agent/render/bird/render-bird-conf.ts';
 import { renderNginxStatusServer, renderNginxStreamConf } from '../../agent/render/nginx/render-nginx-stream.ts';
 import { resolveServiceUpstreams, upstreamNames } from '../../agent/slice/resolve-service-upstreams.ts';

@@ -12,7 +12,7 @@ import { mkdtempSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { loadConfig } from '../../agent/config/load-config.ts';
+import { loadConfig } from '../../agent/load/load-config.ts';
 import type { Config } from '../../agent/config/config-types.ts';
 import { sliceRouter } from '../../agent/slice/slice-router.ts';
 import type { DesiredState } from '../../agent/slice/desired-state.ts';

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { createNodeHost } from '../../agent/host/node-host.ts';
 import { runCli } from '../../agent/cli/run-cli.ts';
 import type { CliContext } from '../../agent/cli/cli-context.ts';
-import { loadConfigAt } from '../../agent/cli/load-config-at.ts';
+import { loadConfigAt } from '../../agent/load/load-config-at.ts';
 import { sliceRouter } from '../../agent/slice/slice-router.ts';
 import { formatIdentity, parseIdentity, type AgeIdentity } from '../../agent/secrets/age-keys.ts';
 import { LinkSecretError, openLinkSecrets, openRouterLinkSecrets } from '../../agent/secrets/open-link-secrets.ts';

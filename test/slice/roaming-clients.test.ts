@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig } from '../../agent/config/load-config.ts';
+import { loadConfig } from '../../agent/load/load-config.ts';
 import type { Config } from '../../agent/config/config-types.ts';
 import { sliceRouter } from '../../agent/slice/slice-router.ts';
 import { renderBirdConf } from '../../agent/render/bird/render-bird-conf.ts';

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../../agent/config/config-types.ts';
-import { loadConfig } from '../../agent/config/load-config.ts';
+import { loadConfig } from '../../agent/load/load-config.ts';
 import { sliceRouter, UnknownRouterError } from '../../agent/slice/slice-router.ts';
 
 const text = readFileSync(join(import.meta.dirname, '..', '..', 'examples', 'reference', 'dlan.yaml'), 'utf8');

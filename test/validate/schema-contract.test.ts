@@ -79,7 +79,7 @@ test('generated validator: standalone ESM without eval, require or ajv', () => {
 
 test('loader: bundles for a platform without node (QuickJS) and needs no node module', async () => {
   const r = await build({
-    entryPoints: [join(ROOT, 'agent', 'config', 'load-config.ts')],
+    entryPoints: [join(ROOT, 'agent', 'load', 'load-config.ts')],
     bundle: true, write: false, platform: 'neutral', format: 'esm', mainFields: ['module', 'main'], logLevel: 'silent',
   });
   const code = r.outputFiles[0]!.text;

@@ -4,12 +4,12 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
-import type { Diagnostic } from '../../agent/validate/diagnostic.ts';
-import type { ConfigFile, LoadResult } from '../../agent/config/load-config.ts';
+import type { Diagnostic } from '../../agent/base/diagnostic.ts';
+import type { ConfigFile, LoadResult } from '../../agent/load/load-config.ts';
 
 export const ROOT = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
 
-type Loader = typeof import('../../agent/config/load-config.ts');
+type Loader = typeof import('../../agent/load/load-config.ts');
 
 /** The loader module; the generated validator is git-ignored, so a bare test run generates it. */
 export async function loader(): Promise<Loader> {
@@ -17,7 +17,7 @@ export async function loader(): Promise<Loader> {
     const gen = (await import(join(ROOT, 'build', 'gen-validator.mjs'))) as { generateValidator(root: string): Promise<void> };
     await gen.generateValidator(ROOT);
   }
-  return import('../../agent/config/load-config.ts');
+  return import('../../agent/load/load-config.ts');
 }
 
 export const KEY = {

@@ -2,7 +2,7 @@
 // domains), with the tools each platform has: `getent ahosts` (glibc: Debian) and busybox
 // `nslookup` (OpenWrt). Runs through Host.exec only, so it works under node and QuickJS alike.
 import type { Host } from '../../host/host.ts';
-import { addressFamily, canonicalAddress } from '../../model/address-arithmetic.ts';
+import { addressFamily, canonicalAddress } from '../../base/address-arithmetic.ts';
 
 const TIMEOUT_MS = 3000;
 

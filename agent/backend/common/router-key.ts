@@ -5,7 +5,7 @@
 // derived in pure TypeScript (X25519, RFC 7748), so the check needs no external program and runs
 // the same under node and QuickJS. One implementation for both backends.
 import type { Host } from '../../host/host.ts';
-import { decodeBase64 } from '../../validate/base64.ts';
+import { decodeBase64 } from '../../base/base64.ts';
 
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 

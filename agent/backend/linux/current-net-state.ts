@@ -1,7 +1,7 @@
 // The network state of the current namespace as the reconciler sees it, parsed from `ip -j` and
 // `wg show <if> dump`. Parsing is pure (tests feed it recorded output); reading goes through Host.
 import type { Host } from '../../host/host.ts';
-import { canonicalAddress } from '../../model/address-arithmetic.ts';
+import { canonicalAddress } from '../../base/address-arithmetic.ts';
 
 export interface VxlanInfo {
   id: number;

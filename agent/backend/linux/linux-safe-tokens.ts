@@ -1,8 +1,8 @@
 // Tokens the Linux renderers write besides those of render/common/safe-token.ts: MAC addresses,
 // DUIDs, lease times, IP addresses and DNS names. The schema already restricts them; checking again
 // here means a validation gap can never become syntax in dnsmasq, nft or nginx files.
-import { addressFamily, canonicalAddress } from '../../model/address-arithmetic.ts';
-import { UnsafeValueError } from '../../render/common/safe-token.ts';
+import { addressFamily, canonicalAddress } from '../../base/address-arithmetic.ts';
+import { UnsafeValueError } from '../../base/safe-token.ts';
 
 const MAC = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i;
 const DUID = /^[0-9a-f]{4,260}$/i;

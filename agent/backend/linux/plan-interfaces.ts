@@ -5,8 +5,8 @@
 // place (VNI, endpoints, underlying device, port) differs.
 import type { PlannedChange } from '../backend.ts';
 import type { DesiredState, LinkSlice, WireguardPeer } from '../../slice/desired-state.ts';
-import { addressFamily, canonicalAddress } from '../../model/address-arithmetic.ts';
-import { UnsafeValueError, safeHost, safeInt, safeInterface } from '../../render/common/safe-token.ts';
+import { addressFamily, canonicalAddress } from '../../base/address-arithmetic.ts';
+import { UnsafeValueError, safeHost, safeInt, safeInterface } from '../../base/safe-token.ts';
 import type { LinkSecrets } from '../../secrets/open-link-secrets.ts';
 import type { CurrentLink, CurrentNetState, WireguardNow } from './current-net-state.ts';
 import type { NetOwnership, OwnedAddress, OwnedRoute } from './linux-ledger.ts';

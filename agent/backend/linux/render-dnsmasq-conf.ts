@@ -9,7 +9,7 @@
 // the main file: a lease or record change is then a reload, only a main-file change a restart.
 import type { DesiredState, DnsIntent, LanInterface } from '../../slice/desired-state.ts';
 import { reverseName } from '../../model/reverse-dns.ts';
-import { safeInt, safeInterface, safeName } from '../../render/common/safe-token.ts';
+import { safeInt, safeInterface, safeName } from '../../base/safe-token.ts';
 import { safeAddress, safeDnsName, safeDuid, safeLeaseTime, safeMac, safeTxtText } from './linux-safe-tokens.ts';
 
 export interface DnsmasqFiles {

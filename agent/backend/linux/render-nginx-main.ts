@@ -4,7 +4,7 @@
 // it runs as dlan-nginx.service (packaging/debian), in the lab from the service table.
 import type { DesiredState } from '../../slice/desired-state.ts';
 import { renderNginxStatusServer, renderNginxStreamConf } from '../../render/nginx/render-nginx-stream.ts';
-import { safeName } from '../../render/common/safe-token.ts';
+import { safeName } from '../../base/safe-token.ts';
 
 export interface NginxMainOptions {
   /** Path of ngx_stream_module.so when it exists (Debian: libnginx-mod-stream); null = built in. */

@@ -2,7 +2,7 @@
 // Only when the config has `admin.ssh_keys` (state.ssh non-null): otherwise SSH is left alone so
 // an admin is never locked out.
 import type { SshIntent } from '../../slice/desired-state.ts';
-import { UnsafeValueError } from '../../render/common/safe-token.ts';
+import { UnsafeValueError } from '../../base/safe-token.ts';
 
 /** One authorized_keys line: a newline or control character would smuggle in another key or option. */
 function safeKeyLine(key: string): string {

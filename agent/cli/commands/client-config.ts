@@ -1,8 +1,8 @@
 import { ADMIN_SUMMARIES } from './admin-summaries.ts';
 import { renderClientConfig, UnknownClientError } from '../../render/wg-quick/render-client-config.ts';
-import { formatDiagnostic } from '../../validate/diagnostic.ts';
+import { formatDiagnostic } from '../../base/diagnostic.ts';
 import type { Command } from '../cli-context.ts';
-import { loadConfigAt } from '../load-config-at.ts';
+import { loadConfigAt } from '../../load/load-config-at.ts';
 import { parseArgs, stringFlag, UsageError } from '../parse-args.ts';
 
 export const clientConfigCommand: Command = {

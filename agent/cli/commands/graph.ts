@@ -1,8 +1,8 @@
 import { ADMIN_SUMMARIES } from './admin-summaries.ts';
 import { renderMeshGraph, type GraphFormat } from '../../render/graph/render-mesh-graph.ts';
-import { formatDiagnostic } from '../../validate/diagnostic.ts';
+import { formatDiagnostic } from '../../base/diagnostic.ts';
 import type { Command } from '../cli-context.ts';
-import { loadConfigAt } from '../load-config-at.ts';
+import { loadConfigAt } from '../../load/load-config-at.ts';
 import { parseArgs, stringFlag, UsageError } from '../parse-args.ts';
 
 export const graphCommand: Command = {

@@ -5,7 +5,7 @@ import { ensureRouterKey } from '../../backend/common/router-key.ts';
 import { detectBackend } from '../../backend/select-backend.ts';
 import { agentPaths } from '../../gitops/agent-paths.ts';
 import { installSchedule, type ScheduleMode } from '../../gitops/install-schedule.ts';
-import { ROOT_FLAG_HELP } from '../../gitops/open-env.ts';
+import { ROOT_FLAG_HELP } from '../open-env.ts';
 import { cronExpressionFor } from '../../gitops/schedule.ts';
 import { ensureRouterAgeIdentity } from '../../secrets/router-identity.ts';
 import { parseSettings, type RawSettings } from '../../settings/agent-settings.ts';

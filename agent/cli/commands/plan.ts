@@ -4,9 +4,9 @@ import type { ApplyResult, Backend, Plan } from '../../backend/backend.ts';
 import { selectBackend } from '../../backend/select-backend.ts';
 import type { DesiredState } from '../../slice/desired-state.ts';
 import { sliceRouter } from '../../slice/slice-router.ts';
-import { formatDiagnostic } from '../../validate/diagnostic.ts';
+import { formatDiagnostic } from '../../base/diagnostic.ts';
 import type { CliContext, Command } from '../cli-context.ts';
-import { loadConfigAt } from '../load-config-at.ts';
+import { loadConfigAt } from '../../load/load-config-at.ts';
 import type { ParsedArgs } from '../parse-args.ts';
 import { parseArgs, stringFlag, UsageError } from '../parse-args.ts';
 

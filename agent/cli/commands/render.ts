@@ -1,10 +1,10 @@
 import { renderBirdConf } from '../../render/bird/render-bird-conf.ts';
 import { renderNginxStatusServer, renderNginxStreamConf } from '../../render/nginx/render-nginx-stream.ts';
 import { sliceRouter, UnknownRouterError } from '../../slice/slice-router.ts';
-import { formatDiagnostic } from '../../validate/diagnostic.ts';
+import { formatDiagnostic } from '../../base/diagnostic.ts';
 import type { Command } from '../cli-context.ts';
 import { formatSliceSummary } from '../format-slice-summary.ts';
-import { loadConfigAt } from '../load-config-at.ts';
+import { loadConfigAt } from '../../load/load-config-at.ts';
 import { parseArgs, stringFlag, UsageError } from '../parse-args.ts';
 
 export const renderCommand: Command = {

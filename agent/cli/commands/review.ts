@@ -1,11 +1,11 @@
 import { ADMIN_SUMMARIES } from './admin-summaries.ts';
-import type { ConfigFile } from '../../config/load-config.ts';
-import { loadConfig } from '../../config/load-config.ts';
+import type { ConfigFile } from '../../load/load-config.ts';
+import { loadConfig } from '../../load/load-config.ts';
 import type { Host } from '../../host/host.ts';
 import { formatReviewMarkdown, reviewConfigChange } from '../../review/review-config-change.ts';
-import { formatDiagnostic } from '../../validate/diagnostic.ts';
+import { formatDiagnostic } from '../../base/diagnostic.ts';
 import type { Command } from '../cli-context.ts';
-import { loadConfigAt } from '../load-config-at.ts';
+import { loadConfigAt } from '../../load/load-config-at.ts';
 import { parseArgs, stringFlag, UsageError } from '../parse-args.ts';
 
 const GIT_TIMEOUT_MS = 20_000;

@@ -2,7 +2,7 @@
 // out-of-process timer runs: it rolls back only when that very apply is still unconfirmed.
 import { shortSha } from '../../gitops/agent-log.ts';
 import { isoTime, loadState, pushBounded, saveState } from '../../gitops/agent-state.ts';
-import { openEnv, ROOT_FLAG_HELP } from '../../gitops/open-env.ts';
+import { openEnv, ROOT_FLAG_HELP } from '../open-env.ts';
 import { recordRollbackAlone, rollBackPending } from '../../gitops/rollback/roll-back-pending.ts';
 import { claimPending, readPending } from '../../gitops/rollback/rollback-guard.ts';
 import { acquireLock } from '../../gitops/cycle/sync-lock.ts';

@@ -1,7 +1,7 @@
 // `dlan-agent run`: the daemon (procd / systemd service).
 import { createAgentLog } from '../../gitops/agent-log.ts';
 import { agentPaths } from '../../gitops/agent-paths.ts';
-import { openEnv, requireDeps, ROOT_FLAG_HELP } from '../../gitops/open-env.ts';
+import { openEnv, requireDeps, ROOT_FLAG_HELP } from '../open-env.ts';
 import { runDaemon } from '../../gitops/run-daemon.ts';
 import { updateRunInfo } from '../../gitops/run-file.ts';
 import { runSync, type SyncOutcome } from '../../gitops/cycle/run-sync.ts';

@@ -3,14 +3,14 @@
 // routers, and writes it into dlan.yaml in place (comments and formatting kept). Runs on the
 // admin's machine, in a checkout of the config repo; the plaintext keys exist only in memory.
 import { ADMIN_SUMMARIES } from './admin-summaries.ts';
-import { loadConfig } from '../../config/load-config.ts';
-import { mergeConfigFiles } from '../../config/merge-config-files.ts';
+import { loadConfig } from '../../load/load-config.ts';
+import { mergeConfigFiles } from '../../load/merge-config-files.ts';
 import { parseYamlFile, type ConfigFile } from '../../config/parse-yaml-file.ts';
 import { readConfigFiles } from '../../config/read-config-files.ts';
 import { randomBytesFrom } from '../../secrets/random-bytes.ts';
 import { parseRecipient } from '../../secrets/age-keys.ts';
 import { SealError, sealLinks } from '../../secrets/seal-links.ts';
-import { formatDiagnostic, type Diagnostic } from '../../validate/diagnostic.ts';
+import { formatDiagnostic, type Diagnostic } from '../../base/diagnostic.ts';
 import type { Command } from '../cli-context.ts';
 import { parseArgs, stringFlag, UsageError } from '../parse-args.ts';
 import { errorMessage } from './plan.ts';

@@ -2,7 +2,7 @@
 import { agentPaths } from '../../gitops/agent-paths.ts';
 import { collectStatus, exitCodeFor } from '../../gitops/status/collect-status.ts';
 import { formatStatus } from '../../gitops/status/format-status.ts';
-import { ROOT_FLAG_HELP } from '../../gitops/open-env.ts';
+import { ROOT_FLAG_HELP } from '../open-env.ts';
 import { loadSettings } from '../../settings/settings-file.ts';
 import type { Command } from '../cli-context.ts';
 import { parseArgs, stringFlag, UsageError } from '../parse-args.ts';

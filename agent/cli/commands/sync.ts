@@ -1,6 +1,6 @@
 // `dlan-agent sync`: one convergence cycle (what cron runs, and what `run` runs on its schedule).
 import { createAgentLog } from '../../gitops/agent-log.ts';
-import { openEnv, ROOT_FLAG_HELP } from '../../gitops/open-env.ts';
+import { openEnv, ROOT_FLAG_HELP } from '../open-env.ts';
 import { runSync } from '../../gitops/cycle/run-sync.ts';
 import { jitterMs } from '../../gitops/schedule.ts';
 import type { Command } from '../cli-context.ts';

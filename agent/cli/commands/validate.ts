@@ -1,6 +1,6 @@
-import { formatDiagnostic } from '../../validate/diagnostic.ts';
+import { formatDiagnostic } from '../../base/diagnostic.ts';
 import type { Command } from '../cli-context.ts';
-import { loadConfigAt } from '../load-config-at.ts';
+import { loadConfigAt } from '../../load/load-config-at.ts';
 import { parseArgs, stringFlag, UsageError } from '../parse-args.ts';
 
 export const validateCommand: Command = {

@@ -1,8 +1,8 @@
 // load: read, validate and slice the checked-out commit into this router's desired state.
-import { loadConfigAt } from '../../cli/load-config-at.ts';
+import { loadConfigAt } from '../../load/load-config-at.ts';
 import { sliceRouter } from '../../slice/slice-router.ts';
 import type { DesiredState } from '../../slice/desired-state.ts';
-import { formatDiagnostic } from '../../validate/diagnostic.ts';
+import { formatDiagnostic } from '../../base/diagnostic.ts';
 import { errorText, timed, type Cycle } from './cycle-context.ts';
 
 export type Loaded = { ok: true; desired: DesiredState } | { ok: false; phase: 'load' | 'slice'; reason: string };

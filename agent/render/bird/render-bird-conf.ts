@@ -4,7 +4,7 @@
 // advertised, no adjacency is formed there. Each VXLAN link is point-to-point with the link's cost. wg0 is never
 // part of OSPF: advertising the tunnel addresses would route WireGuard's own packets into VXLAN.
 import type { DesiredState } from '../../slice/desired-state.ts';
-import { safeInt, safeInterface, safePrefix } from '../common/safe-token.ts';
+import { safeInt, safeInterface, safePrefix } from '../../base/safe-token.ts';
 
 function areaInterfaces(state: DesiredState, channel: 'ipv4' | 'ipv6'): string[] {
   // BIRD ignores loopback devices, so the loopback address is a stub network of the area.

@@ -5,7 +5,7 @@
 import type { Config } from '../../config/config-types.ts';
 import { dialEndpoint } from '../../model/link-endpoint.ts';
 import { clientAddresses } from '../../slice/client-addresses.ts';
-import { safeName } from '../common/safe-token.ts';
+import { safeName } from '../../base/safe-token.ts';
 
 export type GraphFormat = 'mermaid' | 'dot';
 

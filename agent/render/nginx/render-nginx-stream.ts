@@ -2,7 +2,7 @@
 // inside a `stream {}` block (TCP/UDP load balancing). The backend decides where the block goes and
 // loads the stream module; this file is identical on OpenWrt and Debian.
 import type { DesiredState, ListenSlice, ServiceSlice } from '../../slice/desired-state.ts';
-import { safeHost, safeInt, safeName, safePrefix } from '../common/safe-token.ts';
+import { safeHost, safeInt, safeName, safePrefix } from '../../base/safe-token.ts';
 
 /** An unresolved `host:port` as written in the config, checked before it lands in a comment. */
 function hostPortText(text: string): string {

@@ -6,7 +6,7 @@
 import type { Client, Config, Router } from '../../config/config-types.ts';
 import { clientAddresses } from '../../slice/client-addresses.ts';
 import { routerAddresses } from '../../slice/mesh-addresses.ts';
-import { safeHost, safeInt, safeName, safePrefix } from '../common/safe-token.ts';
+import { safeHost, safeInt, safeName, safePrefix } from '../../base/safe-token.ts';
 
 export class UnknownClientError extends Error {
   constructor(readonly client: string, readonly known: string[]) {

@@ -1,8 +1,8 @@
 // Mesh-wide pools: each one a valid network of the right family, large enough for a /30 where
 // one is needed, and no two pools overlapping (a router's loopback must never be another's
 // tunnel or transit address).
-import { cidrsOverlap, networkText } from '../address-math.ts';
-import { Findings, show } from '../findings.ts';
+import { cidrsOverlap, networkText } from '../../base/address-math.ts';
+import { Findings, show } from '../../base/findings.ts';
 import { asObj, type MeshView, type PoolView } from '../mesh-view.ts';
 
 export function checkAddressing(mesh: MeshView, out: Findings): void {

@@ -1,9 +1,9 @@
 // Admin access: SSH public keys must really be public keys of the named type (the base64 blob
 // starts with the type name). `ssh_from_wan` without keys is a warning: dlan-agent then leaves SSH
 // alone, so "key only" cannot be guaranteed on an open WAN port.
-import { Findings, show } from '../findings.ts';
+import { Findings, show } from '../../base/findings.ts';
 import { asArr, asBool, asObj, asStr, type MeshView } from '../mesh-view.ts';
-import { decodeBase64 } from '../base64.ts';
+import { decodeBase64 } from '../../base/base64.ts';
 import { secretInFreeText } from '../secret-patterns.ts';
 
 export function checkAdmin(mesh: MeshView, out: Findings): void {

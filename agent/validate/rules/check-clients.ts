@@ -2,10 +2,10 @@
 // address of each), keys unique across routers and clients, names distinct from router names
 // (both name DNS labels under the domain), and home/egress routers that exist and can be dialled:
 // a client on the road cannot reach a router behind NAT.
-import { fitsPrefix, usableCount } from '../address-math.ts';
-import { Findings } from '../findings.ts';
+import { fitsPrefix, usableCount } from '../../base/address-math.ts';
+import { Findings } from '../../base/findings.ts';
 import { asInt, asObj, asStr, type MeshView } from '../mesh-view.ts';
-import type { Path } from '../../config/source-locator.ts';
+import type { Path } from '../../base/diagnostic.ts';
 
 export function checkClients(mesh: MeshView, out: Findings): void {
   const keys = new Map<string, string>();

@@ -1,7 +1,7 @@
 // DHCP ranges: an explicit start/limit must fit the LAN's IPv4 subnet (host 1 is the router).
-import { dhcpRange } from '../dhcp-range.ts';
-import { parseCidr, usableCount } from '../address-math.ts';
-import { Findings } from '../findings.ts';
+import { dhcpRange } from '../../config/dhcp-range.ts';
+import { parseCidr, usableCount } from '../../base/address-math.ts';
+import { Findings } from '../../base/findings.ts';
 import { asArr, asInt, asObj, lansOf, type MeshView } from '../mesh-view.ts';
 
 export function checkDhcp(mesh: MeshView, out: Findings): void {

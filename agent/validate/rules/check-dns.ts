@@ -3,8 +3,8 @@
 // §3.6.2) and exact duplicates are errors (A/AAAA duplicates stay allowed: they always merged).
 // Record types and number ranges are checked here rather than by the schema: fewer inlined
 // checks in the generated validator keep the QuickJS bundle small.
-import { parseIp } from '../address-math.ts';
-import { Findings, show } from '../findings.ts';
+import { parseIp } from '../../base/address-math.ts';
+import { Findings, show } from '../../base/findings.ts';
 import { asArr, asObj, asStr, type MeshView } from '../mesh-view.ts';
 
 /** Per record type: the fields it needs, then those it also allows (besides `name`, `type`). */

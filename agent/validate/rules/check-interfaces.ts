@@ -1,11 +1,10 @@
 // WAN and LAN interfaces: addresses well-formed, LAN subnets given as network addresses, IPv6
 // LANs ULA /64s, no device used twice on a router, and no LAN subnet overlapping another LAN
 // (of any router) or a mesh pool. WAN addresses are never advertised: they may overlap anything.
-import { isNetworkOrBroadcast, isUniqueLocal, networkText, parseCidr, parseIp, type Cidr } from '../address-math.ts';
-import { Findings, show } from '../findings.ts';
+import { isNetworkOrBroadcast, isUniqueLocal, networkText, parseCidr, parseIp, type Cidr } from '../../base/address-math.ts';
+import { Findings, show } from '../../base/findings.ts';
 import { asArr, asObj, asStr, lansOf, type MeshView } from '../mesh-view.ts';
-import type { Path } from '../../config/source-locator.ts';
-import { formatPath } from '../diagnostic.ts';
+import { formatPath, type Path } from '../../base/diagnostic.ts';
 import { firstEarlierOverlap, type Span } from '../first-overlap.ts';
 
 export function checkInterfaces(mesh: MeshView, out: Findings): void {

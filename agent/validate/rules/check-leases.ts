@@ -2,11 +2,10 @@
 // must lie inside the subnet (IPv4: up to the last usable address; IPv6: below 2^53), two leases
 // of one family on a LAN may not share a host part or a client id, and a name appears at most
 // once per family on a router (the same name once with a MAC and once with a DUID is one host).
-import { fitsPrefix, parseCidr, usableCount } from '../address-math.ts';
-import { Findings, show } from '../findings.ts';
+import { fitsPrefix, parseCidr, usableCount } from '../../base/address-math.ts';
+import { Findings, show } from '../../base/findings.ts';
 import { asArr, asInt, asObj, asStr, lansOf, type MeshView } from '../mesh-view.ts';
-import { formatPath } from '../diagnostic.ts';
-import type { Path } from '../../config/source-locator.ts';
+import { formatPath, type Path } from '../../base/diagnostic.ts';
 
 export function checkLeases(mesh: MeshView, out: Findings): void {
   const namesByRouter = new Map<string, Map<string, string>>();

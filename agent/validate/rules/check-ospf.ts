@@ -2,7 +2,7 @@
 // flap), BFD must detect a dead link before OSPF's dead interval does (else it only costs packets:
 // a warning), and a VXLAN MTU that does not fit inside the WireGuard MTU only fragments (a warning).
 import { DEFAULTS } from '../../config/config-types.ts';
-import { Findings } from '../findings.ts';
+import { Findings } from '../../base/findings.ts';
 import { asInt, asObj, type MeshView } from '../mesh-view.ts';
 
 export function checkOspf(mesh: MeshView, out: Findings): void {

@@ -1,8 +1,8 @@
 // Routers: ids unique, below max_routers and fitting every pool (id N takes the N-th usable
 // address of each), public keys unique, endpoints well-formed, names short enough for DNS.
 import { parseEndpoint } from '../../config/parse-host-port.ts';
-import { fitsPrefix, usableCount } from '../address-math.ts';
-import { Findings, show } from '../findings.ts';
+import { fitsPrefix, usableCount } from '../../base/address-math.ts';
+import { Findings, show } from '../../base/findings.ts';
 import { asStr, type MeshView } from '../mesh-view.ts';
 
 export function checkRouters(mesh: MeshView, out: Findings): void {

@@ -5,7 +5,7 @@
 // error here, in review, rather than a router that refuses to apply later.
 import { parseRecipient } from '../../secrets/age-keys.ts';
 import { sealedSecretProblem } from '../../secrets/inspect-sealed.ts';
-import { Findings, show } from '../findings.ts';
+import { Findings, show } from '../../base/findings.ts';
 import { asObj, asArr, asStr, linkEnds, pairLabel, type MeshView } from '../mesh-view.ts';
 
 export function checkSealedSecrets(mesh: MeshView, out: Findings): void {

@@ -2,7 +2,7 @@
 // WireGuard key next to the word private/preshared, `PrivateKey =`, or `password: s3cr3t`. Keys
 // for secrets are already unknown keys (schema); this catches what the schema cannot see.
 import type { ConfigFile } from '../../config/parse-yaml-file.ts';
-import type { Diagnostic } from '../diagnostic.ts';
+import type { Diagnostic } from '../../base/diagnostic.ts';
 import { secretInComment, secretInLine } from '../secret-patterns.ts';
 
 export function checkSecretsInText(files: readonly ConfigFile[]): Diagnostic[] {

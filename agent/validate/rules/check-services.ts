@@ -3,10 +3,9 @@
 // (same protocol, family and port, overlapping addresses; a wildcard overlaps its whole family).
 // A listen may not take the WireGuard or VXLAN UDP port, nor the nginx status port.
 import { parseListen, parseUpstream, type ListenAddress } from '../../config/parse-host-port.ts';
-import { Findings, show } from '../findings.ts';
+import { Findings, show } from '../../base/findings.ts';
 import { asArr, asBool, asInt, asObj, asStr, type MeshView } from '../mesh-view.ts';
-import { formatPath } from '../diagnostic.ts';
-import type { Path } from '../../config/source-locator.ts';
+import { formatPath, type Path } from '../../base/diagnostic.ts';
 import { suggest } from './check-links.ts';
 
 interface Bound {

@@ -3,7 +3,7 @@
 // git, HTTP, node-cron, signals; the rollback timer re-runs this same entry.
 import { runCli } from '../../../agent/cli/run-cli.ts';
 import { createNodeHost } from '../../../agent/host/node-host.ts';
-import { createNodeAgentDeps } from '../../../agent/host/node-agent-deps.ts';
+import { createNodeAgentDeps } from '../../../agent/cli/node-agent-deps.ts';
 import { fakeBackend } from './fake-backend.ts';
 
 const host = createNodeHost();

@@ -7,7 +7,7 @@ import { runCli } from '../../../agent/cli/run-cli.ts';
 import type { AgentDeps } from '../../../agent/gitops/agent-deps.ts';
 import type { LogLevel } from '../../../agent/host/host.ts';
 import { createNodeHost } from '../../../agent/host/node-host.ts';
-import { createNodeAgentDeps } from '../../../agent/host/node-agent-deps.ts';
+import { createNodeAgentDeps } from '../../../agent/cli/node-agent-deps.ts';
 import { tempDir } from './config-repo.ts';
 
 process.env.DLAN_SYSLOG = '0';

@@ -1,7 +1,7 @@
 // Child process for the bounds tests: validates PATH like `dlan-agent validate` and prints one
 // JSON line with the outcome, the wall time of loading and the process's peak RSS.
 import { createNodeHost } from '../../../agent/host/node-host.ts';
-import { loadConfigAt } from '../../../agent/cli/load-config-at.ts';
+import { loadConfigAt } from '../../../agent/load/load-config-at.ts';
 
 const path = process.argv[2]!;
 const t0 = performance.now();

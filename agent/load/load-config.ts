@@ -3,18 +3,17 @@
 // rule, and returns the normalised Config. Pure: the caller reads the files (see
 // read-config-files.ts). Every problem of every file is reported, each with file, merged YAML
 // path and line:column.
-import type { Config, RawConfig } from './config-types.ts';
-import { parseYamlFile, type ConfigFile, type ParsedFile } from './parse-yaml-file.ts';
+import type { Config, RawConfig } from '../config/config-types.ts';
+import { parseYamlFile, type ConfigFile, type ParsedFile } from '../config/parse-yaml-file.ts';
 import { mergeConfigFiles } from './merge-config-files.ts';
-import { normalizeConfig } from './normalize-config.ts';
-import type { Path } from './source-locator.ts';
-import { escapeForTerminal, formatPath, type Diagnostic } from '../validate/diagnostic.ts';
-import { Findings, type Finding } from '../validate/findings.ts';
+import { normalizeConfig } from '../config/normalize-config.ts';
+import { escapeForTerminal, formatPath, type Diagnostic, type Path } from '../base/diagnostic.ts';
+import { Findings, type Finding } from '../base/findings.ts';
 import { checkSchema } from '../validate/schema-errors.ts';
 import { runSemanticRules } from '../validate/run-semantic-rules.ts';
 import { checkSecretsInText } from '../validate/rules/check-secrets.ts';
 
-export type { ConfigFile } from './parse-yaml-file.ts';
+export type { ConfigFile } from '../config/parse-yaml-file.ts';
 
 export type LoadResult =
   | { ok: true; config: Config; warnings: Diagnostic[] }

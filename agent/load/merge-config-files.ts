@@ -2,10 +2,10 @@
 // router name; a router defined twice (in the main file and a router file, or as both .yaml and
 // .yml) is an error naming both places. A router body that cannot be merged is still checked on
 // its own, so its errors are reported too.
-import type { ParsedFile } from './parse-yaml-file.ts';
-import { SourceLocator, locateInFile } from './source-locator.ts';
-import { formatPath, type Diagnostic } from '../validate/diagnostic.ts';
-import { Findings, show } from '../validate/findings.ts';
+import type { ParsedFile } from '../config/parse-yaml-file.ts';
+import { SourceLocator, locateInFile } from '../config/source-locator.ts';
+import { formatPath, type Diagnostic } from '../base/diagnostic.ts';
+import { Findings, show } from '../base/findings.ts';
 import { checkRouterSchema } from '../validate/schema-errors.ts';
 
 export interface MergedDocument {

@@ -6,9 +6,9 @@ import assert from 'node:assert/strict';
 import { isIP } from 'node:net';
 import ipaddr from 'ipaddr.js';
 import fc from 'fast-check';
-import { formatIpValue, ipValueBytes, parseIpValue } from '../../agent/model/ip-address.ts';
-import { ipv4Netmask } from '../../agent/model/address-arithmetic.ts';
-import { isNetworkOrBroadcast, isUniqueLocal, parseCidr } from '../../agent/validate/address-math.ts';
+import { formatIpValue, ipValueBytes, parseIpValue } from '../../agent/base/ip-address.ts';
+import { ipv4Netmask } from '../../agent/base/address-arithmetic.ts';
+import { isNetworkOrBroadcast, isUniqueLocal, parseCidr } from '../../agent/base/address-math.ts';
 
 function oracleCanonical(text: string): string {
   const a = ipaddr.parse(text);

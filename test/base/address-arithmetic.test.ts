@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { addressAt, hasNthUsable, nthUsable, parsePrefix, prefixContains, prefixesOverlap } from '../../agent/model/address-arithmetic.ts';
+import { addressAt, hasNthUsable, nthUsable, parsePrefix, prefixContains, prefixesOverlap } from '../../agent/base/address-arithmetic.ts';
 import { pairId, transitFits, transitSubnet } from '../../agent/model/link-numbering.ts';
 
 test('N-th usable address of IPv4 and IPv6 pools', () => {

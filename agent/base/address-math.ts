@@ -1,8 +1,8 @@
 // Strict, total parsing of the addresses and prefixes written in the config, on top of the mesh
-// model's arithmetic (agent/model/address-arithmetic.ts), so that validation accepts exactly what
+// arithmetic (address-arithmetic.ts), so that validation accepts exactly what
 // the model computes with: the same "N-th usable address", overlap and pool-size definitions.
-import { hasNthUsable, parsePrefix, prefixSize, prefixesOverlap, type Family, type ParsedPrefix } from '../model/address-arithmetic.ts';
-import { formatIpValue, parseIpValue, type IpValue } from '../model/ip-address.ts';
+import { hasNthUsable, parsePrefix, prefixSize, prefixesOverlap, type Family, type ParsedPrefix } from './address-arithmetic.ts';
+import { formatIpValue, parseIpValue, type IpValue } from './ip-address.ts';
 
 export type IpFamily = Family;
 export type IpAddress = IpValue;

@@ -4,8 +4,8 @@
 import cron from 'node-cron';
 import { selectBackend } from '../backend/select-backend.ts';
 import type { AgentDeps, DaemonRuntime } from '../gitops/agent-deps.ts';
-import { createNodeGit } from './node-git.ts';
-import { createNodeHttp } from './node-http.ts';
+import { createNodeGit } from '../host/node-git.ts';
+import { createNodeHttp } from '../host/node-http.ts';
 
 export function createNodeDaemonRuntime(): DaemonRuntime {
   return {

@@ -1,7 +1,7 @@
 // The dynamic DHCPv4 range of a LAN once defaults are applied: start 100, limit 150, clipped to
 // the subnet; in a subnet smaller than a /24, the upper half of its usable addresses. Shared by
 // validation (does an explicit range fit?) and normalisation (the range the router serves).
-import { DEFAULTS } from '../config/config-types.ts';
+import { DEFAULTS } from './config-types.ts';
 
 export interface DhcpRange {
   start: number;

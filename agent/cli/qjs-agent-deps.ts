@@ -4,9 +4,9 @@
 // and for `run` a daemon runtime on the engine's own timers (os.setTimeout) and signals (os.signal).
 import { selectBackend } from '../backend/select-backend.ts';
 import type { AgentDeps, AgentSignal, DaemonRuntime, ScheduledTick } from '../gitops/agent-deps.ts';
-import type { Host } from './host.ts';
-import { createExecGit } from './qjs-git.ts';
-import { createExecHttp } from './qjs-http.ts';
+import type { Host } from '../host/host.ts';
+import { createExecGit } from '../host/qjs-git.ts';
+import { createExecHttp } from '../host/qjs-http.ts';
 
 /** The part of QuickJS's `os` module the daemon runtime uses. */
 export interface QjsDaemonOs {

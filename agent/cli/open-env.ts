@@ -1,11 +1,11 @@
 // Shared start of the GitOps commands: --root, the settings, the dependencies, the log.
-import type { CliContext } from '../cli/cli-context.ts';
+import type { CliContext } from './cli-context.ts';
 import { DEFAULTS, type AgentSettings } from '../settings/agent-settings.ts';
 import { loadSettings } from '../settings/settings-file.ts';
-import type { AgentDeps } from './agent-deps.ts';
-import { createAgentLog } from './agent-log.ts';
-import { agentPaths } from './agent-paths.ts';
-import type { SyncEnv } from './sync-env.ts';
+import type { AgentDeps } from '../gitops/agent-deps.ts';
+import { createAgentLog } from '../gitops/agent-log.ts';
+import { agentPaths } from '../gitops/agent-paths.ts';
+import type { SyncEnv } from '../gitops/sync-env.ts';
 
 export const ROOT_FLAG_HELP = `  --root DIR     treat DIR as / for everything the agent reads and writes (settings, state,
                  key, UCI tree, files); service actions run only when DIR is / (see --reload)

@@ -1,6 +1,6 @@
 // What every validation stage collects before positions are attached: a path in the merged
 // document and a message. The loader turns findings into Diagnostics (file, line, column).
-import type { Path } from '../config/source-locator.ts';
+import type { Path } from './diagnostic.ts';
 
 export type Severity = 'error' | 'warning';
 

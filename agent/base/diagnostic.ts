@@ -13,8 +13,12 @@ export interface Diagnostic {
   message: string;
 }
 
+/** A path in the merged document: keys and list indexes. */
+export type PathSegment = string | number;
+export type Path = readonly PathSegment[];
+
 /** Formats `path` segments the way every error message shows them: `a.b[0].c`. */
-export function formatPath(segments: readonly (string | number)[]): string {
+export function formatPath(segments: Path): string {
   let out = '';
   for (const s of segments) {
     if (typeof s === 'number') out += `[${s}]`;
