@@ -4,6 +4,8 @@
 // built from the validated interval only. Service commands run only when root is `/`.
 import type { Host } from '../host/host.ts';
 import type { AgentPaths } from './agent-paths.ts';
+import { joinRoot } from '../settings/settings-file.ts';
+import { setUciOptions } from '../settings/uci-file-edit.ts';
 import { crontabScheduleFor } from './schedule.ts';
 
 export type ScheduleMode = 'cron' | 'daemon' | 'none';
@@ -64,4 +66,26 @@ export async function installSchedule(host: Host, paths: AgentPaths, openwrt: bo
     }
   }
   return { wrote, commands, ran: live };
+}
+
+/**
+ * What `uninstall` does to the schedule: the cron line goes, the service is stopped and disabled,
+ * and on OpenWrt the package's settings say `option enabled '0'` (the init script, run again at
+ * boot or by an upgrade, would otherwise write the cron line back). A schedule left behind would
+ * rebuild the whole mesh on its next run.
+ */
+export async function removeSchedule(host: Host, paths: AgentPaths, openwrt: boolean): Promise<ScheduleResult> {
+  const removed = await installSchedule(host, paths, openwrt, 'none', 300);
+  const commands = openwrt ? [['/etc/init.d/dlan-agent', 'stop'], ['/etc/init.d/dlan-agent', 'disable']] : [['systemctl', 'disable', '--now', 'dlan-agent.service']];
+  const settings = joinRoot(paths.root, '/etc/config/dlan-agent');
+  const text = openwrt ? await host.files.read(settings) : null;
+  if (text !== null) {
+    const edited = setUciOptions(text, 'service', 'service', { enabled: '0' }, false) ?? `${text.replace(/\n*$/, '\n')}\nconfig service 'service'\n\toption enabled '0'\n`;
+    if (edited !== text) {
+      await host.files.write(settings, edited, { mode: 0o600 });
+      removed.wrote.push(settings);
+    }
+  }
+  if (removed.ran) for (const argv of commands) await host.exec(argv[0]!, argv.slice(1), { timeoutMs: 30_000 }); // best effort: absent when never installed
+  return { ...removed, commands };
 }
