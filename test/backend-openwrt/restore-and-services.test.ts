@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { ApplyResult } from '../../agent/backend/backend.ts';
 import { checkRenderedFiles, FileCheckError } from '../../agent/backend/openwrt/apply/check-files.ts';
 import { planServiceActions } from '../../agent/backend/openwrt/plan/plan-service-actions.ts';
@@ -33,26 +33,49 @@ test('restore puts back the files of the last snapshot and reloads what they cha
   assert.equal((await runAgent(['restore', '--root', root, '--snapshot', 'nope'])).code, 1);
 });
 
-test('DHCPv6 from dnsmasq: odhcpd is disabled when enabled, and enabled again by uninstall', async () => {
+/** A stock root for r1 with odhcpd installed and enabled, and a package database file. */
+function r1WithOdhcpd(dbFile: string, db: string): string {
   const root = makeStockRoot();
   seedKey(root, 'r1');
   mkdirSync(join(root, 'etc', 'init.d'), { recursive: true });
   mkdirSync(join(root, 'etc', 'rc.d'), { recursive: true });
   writeFileSync(join(root, 'etc', 'init.d', 'odhcpd'), '#!/bin/sh\n');
   writeFileSync(join(root, 'etc', 'rc.d', 'S35odhcpd'), '');
-  mkdirSync(join(root, 'usr', 'lib', 'opkg', 'info'), { recursive: true });
-  writeFileSync(join(root, 'usr', 'lib', 'opkg', 'info', 'dnsmasq.control'), 'Package: dnsmasq\n');
+  mkdirSync(dirname(join(root, dbFile)), { recursive: true });
+  writeFileSync(join(root, dbFile), db);
+  return root;
+}
+
+test('DHCPv6 from dnsmasq: odhcpd is disabled when enabled, and enabled again by uninstall', async () => {
+  const root = r1WithOdhcpd('usr/lib/opkg/status', 'Package: dnsmasq-full\nVersion: 2.90-1\nProvides: dnsmasq\nStatus: install user installed\n');
   const r = await runAgent(['apply', '--config', referenceConfig(), '--router', 'r1', '--root', root, '--json']);
   const result = JSON.parse(r.stdout) as ApplyResult;
   const argv = result.actions.map((a) => a.argv.join(' '));
   assert.deepEqual(argv.slice(argv.indexOf('/etc/init.d/odhcpd disable'), argv.indexOf('/etc/init.d/dnsmasq reload') + 1), ['/etc/init.d/odhcpd disable', '/etc/init.d/odhcpd stop', '/etc/init.d/dnsmasq reload']);
-  assert.ok(r.logs.some((l) => /dnsmasq-full/.test(l)), 'plain dnsmasq without DHCPv6 is reported');
+  assert.ok(!r.logs.some((l) => /not installed/.test(l)), r.logs.join('\n'));
   assert.equal(JSON.parse(readFileSync(join(root, 'etc', 'dlan', 'ledger.json'), 'utf8')).odhcpdDisabled, true);
   // What `/etc/init.d/odhcpd disable` would have done:
   rmSync(join(root, 'etc', 'rc.d', 'S35odhcpd'));
   const un = await runAgent(['uninstall', '--root', root]);
   assert.match(un.stdout, /odhcpd enable: \/etc\/init\.d\/odhcpd enable/);
   assert.match(un.stdout, /odhcpd start/);
+});
+
+test('DHCPv6 with the plain dnsmasq package (no DHCPv6 in it): odhcpd keeps serving RA, dnsmasq-full is named; once it was disabled, it is enabled again', async () => {
+  const root = r1WithOdhcpd('lib/apk/db/installed', 'P:dnsmasq\nV:2.90-r4\n\nP:odhcpd-ipv6only\nV:2024-r1\n');
+  const r = await runAgent(['apply', '--config', referenceConfig(), '--router', 'r1', '--root', root, '--json']);
+  const argv = (JSON.parse(r.stdout) as ApplyResult).actions.map((a) => a.argv.join(' '));
+  assert.ok(!argv.some((a) => a.includes('odhcpd')), argv.join('\n'));
+  assert.ok(r.logs.some((l) => /dnsmasq-full .*apk add dnsmasq-full/.test(l)), r.logs.join('\n'));
+  assert.equal(JSON.parse(readFileSync(join(root, 'etc', 'dlan', 'ledger.json'), 'utf8')).odhcpdDisabled, false);
+
+  // A router where an apply had disabled odhcpd, and dnsmasq-full has gone since: odhcpd comes back.
+  const ledger = JSON.parse(readFileSync(join(root, 'etc', 'dlan', 'ledger.json'), 'utf8'));
+  writeFileSync(join(root, 'etc', 'dlan', 'ledger.json'), `${JSON.stringify({ ...ledger, odhcpdDisabled: true }, null, 2)}\n`);
+  rmSync(join(root, 'etc', 'rc.d', 'S35odhcpd'));
+  const back = await runAgent(['apply', '--config', referenceConfig(), '--router', 'r1', '--root', root, '--json']);
+  const backArgv = (JSON.parse(back.stdout) as ApplyResult).actions.map((a) => a.argv.join(' '));
+  assert.deepEqual(backArgv.filter((a) => a.includes('odhcpd')), ['/etc/init.d/odhcpd enable', '/etc/init.d/odhcpd start']);
 });
 
 test('the service planner maps each change to its graceful action, and nothing to nothing', () => {

@@ -157,9 +157,11 @@ async function computePlan(state: DesiredState | null, ctx: BackendContext): Pro
   }
 
   let odhcpd: ChangeSummary['odhcpd'] = null;
-  const needsDhcpv6 = state?.lan.some((l) => l.dhcp?.ipv6) ?? false;
   const missing = state ? await missingPackages(host, paths.root, state) : null;
   if (missing) host.log.log('warn', describeMissingPackages(missing));
+  // Without dnsmasq-full (as the package database says) dnsmasq cannot serve DHCPv6 and RA, so
+  // odhcpd keeps doing it: disabling it would leave the LAN without router advertisements.
+  const needsDhcpv6 = (state?.lan.some((l) => l.dhcp?.ipv6) ?? false) && !missing?.missing.some((p) => p.name === 'dnsmasq-full');
   const enabled = await odhcpdEnabled(host, paths.root);
   ledger.odhcpdDisabled = oldLedger.odhcpdDisabled;
   if (needsDhcpv6 && enabled === true) {
