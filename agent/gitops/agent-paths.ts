@@ -10,6 +10,7 @@ export interface AgentPaths {
   appliedStateFile: string;
   pendingFile: string;
   pendingClaim: string;
+  holdFile: string;
   keyFile: string;
   gnupgHome: string;
   allowedSignersFile: string;
@@ -28,6 +29,7 @@ export function agentPaths(root: string): AgentPaths {
     appliedStateFile: r('/etc/dlan/applied-state.json'),
     pendingFile: r('/etc/dlan/pending.json'),
     pendingClaim: r('/etc/dlan/pending.claim'),
+    holdFile: r('/etc/dlan/hold.json'),
     keyFile: r('/etc/dlan/wireguard.key'),
     gnupgHome: r('/etc/dlan/gnupg'),
     allowedSignersFile: r('/var/run/dlan/allowed_signers'),

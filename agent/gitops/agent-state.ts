@@ -110,6 +110,28 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** state.json cannot be used: read, written, or understood. The message says which file, why, and what to do. */
+export class StateFileError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StateFileError';
+  }
+}
+
+function reasonOf(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** The `schema` of a state text that parses as an object with a number there, else null. */
+function schemaOf(text: string): number | null {
+  try {
+    const doc = JSON.parse(text) as unknown;
+    return isObject(doc) && typeof doc.schema === 'number' ? doc.schema : null;
+  } catch {
+    return null;
+  }
+}
+
 /** Parses state.json; `null` when it is not a state this agent wrote. */
 export function parseState(text: string): AgentState | null {
   let doc: unknown;
@@ -136,14 +158,32 @@ export interface LoadedState {
   text: string | null;
 }
 
+/**
+ * Reads state.json. A damaged file is set aside (the state starts empty); one that cannot be read
+ * (a folder there, no permission) or that a newer agent wrote (a higher schema) throws
+ * StateFileError: acting on it would lose or clobber what it holds.
+ */
 export async function loadState(host: Host, path: string): Promise<LoadedState> {
-  const text = await host.files.read(path);
+  let text: string | null;
+  try {
+    text = await host.files.read(path);
+  } catch (e) {
+    throw new StateFileError(`${path} cannot be read (${reasonOf(e)}): fix or remove it`);
+  }
   if (text === null) return { state: emptyState(), recovered: null, text: null };
+  const schema = schemaOf(text);
+  if (schema !== null && schema > 1) {
+    throw new StateFileError(`${path} has schema ${schema}, written by a newer dlan-agent: not acting on it (upgrade, or move it away)`);
+  }
   const state = parseState(text);
   if (state) return { state, recovered: null, text };
   const aside = `${path}.corrupt`;
-  await host.files.write(aside, text, { mode: 0o600 });
-  await host.files.remove(path);
+  try {
+    await host.files.write(aside, text, { mode: 0o600 });
+    await host.files.remove(path);
+  } catch (e) {
+    throw new StateFileError(`cannot set ${path} aside (${reasonOf(e)})`);
+  }
   return { state: emptyState(), recovered: `${path} was damaged; kept as ${aside}, starting from an empty state`, text: null };
 }
 
@@ -154,7 +194,12 @@ export function renderState(state: AgentState): string {
 /** Writes the state when it differs from `previous` (the text last read or written). Returns the text now on disk. */
 export async function saveState(host: Host, path: string, state: AgentState, previous: string | null): Promise<string> {
   const text = renderState(state);
-  if (text !== previous) await host.files.write(path, text, { mode: 0o644 });
+  if (text === previous) return text;
+  try {
+    await host.files.write(path, text, { mode: 0o644 });
+  } catch (e) {
+    throw new StateFileError(`cannot write ${path} (${reasonOf(e)}): this run is not recorded`);
+  }
   return text;
 }
 

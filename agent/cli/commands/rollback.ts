@@ -3,6 +3,7 @@
 import { shortSha } from '../../gitops/agent-log.ts';
 import { isoTime, loadState, pushBounded, saveState } from '../../gitops/agent-state.ts';
 import { openEnv, ROOT_FLAG_HELP } from '../open-env.ts';
+import { writeHold } from '../../gitops/rollback/manual-hold.ts';
 import { recordRollbackAlone, rollBackPending } from '../../gitops/rollback/roll-back-pending.ts';
 import { claimPending, readPending } from '../../gitops/rollback/rollback-guard.ts';
 import { acquireLock } from '../../gitops/cycle/sync-lock.ts';
@@ -15,12 +16,11 @@ export const rollbackCommand: Command = {
   usage: `Usage: dlan-agent rollback [--root DIR] [--snapshot ID] [--reload|--no-reload]
        dlan-agent rollback --if-unconfirmed TOKEN [--root DIR]
 
-Puts back the snapshot taken before the last apply (or snapshot ID), records the rollback in
-state.json and marks the applied commit as failed, so \`sync\` does not apply it again until the
-branch moves. A change still waiting for confirmation is rolled back first.
+Puts back the snapshot taken before the last apply (or snapshot ID) and holds the applied
+commit: \`sync\` does not apply it again until the branch moves (or --retry-failed). A change
+still waiting for confirmation is rolled back first.
 
-  --if-unconfirmed TOKEN   used by the rollback timer: roll back only if the apply that armed
-                           the timer with TOKEN has not been confirmed (otherwise do nothing)
+  --if-unconfirmed TOKEN   the rollback timer's call: roll back only if unconfirmed
   --snapshot ID            the snapshot to restore (default: the last one)
 ${ROOT_FLAG_HELP}`,
   async run(argv, ctx) {
@@ -69,6 +69,7 @@ ${ROOT_FLAG_HELP}`,
         if (sha) state.failedCommits = pushBounded(state.failedCommits.filter((f) => f.sha !== sha), { sha, at, phase: 'rollback', reason });
         state.applied = null;
         state.lastAttempt = { sha, at, result: 'rolled-back', phase: 'rollback', message: reason, durations: {} };
+        if (sha) await writeHold(host, paths.holdFile, { sha, at, reason });
         await saveState(host, paths.stateFile, state, loaded.text);
         await host.files.remove(paths.appliedStateFile);
         log.log('warn', `phase=rollback ${reason}`, { commit: shortSha(sha), by: 'manual' });

@@ -14,11 +14,9 @@ export const uninstallCommand: Command = {
   summary: 'remove what dlan-agent owns and restore what it took over',
   usage: `Usage: dlan-agent uninstall [--root DIR] [--reload] [--backend NAME]
 
-Removes the sync schedule (cron line; the dlan-agent service stopped and disabled; on OpenWrt
-\`option enabled '0'\` in /etc/config/dlan-agent), then deletes every section and file
-dlan-agent created and gives back the stock sections and options it took over (from its ledger in
-DIR/etc/dlan), after a snapshot. The WireGuard key and the settings stay (\`dlan-agent init\`
-schedules it again).
+Removes the schedule (cron line, service), then deletes every section and file dlan-agent
+created and gives back the stock sections and options it took over (from its ledger in
+DIR/etc/dlan), after a snapshot. The WireGuard key and the settings stay.
 
 ${ROOT_HELP}
   --reload          run the service actions`,

@@ -48,15 +48,8 @@ export interface Ending {
 
 const OK_RESULTS: readonly string[] = ['applied', 'unchanged', 'drift-corrected', 'upstreams-updated'];
 
-function ending(state: AgentState, sha: string | null, result: AttemptResult, phase: string, message: string, extra: Partial<Ending> = {}): Ending {
-  return {
-    state,
-    reports: [],
-    logs: [],
-    attempt: { sha, result, phase, message },
-    outcome: { result, exitCode: OK_RESULTS.includes(result) ? 0 : 1, message, sha },
-    ...extra,
-  };
+function ending(state: AgentState, sha: string | null, result: AttemptResult, phase: string, message: string): Ending {
+  return { state, reports: [], logs: [], attempt: { sha, result, phase, message }, outcome: { result, exitCode: OK_RESULTS.includes(result) ? 0 : 1, message, sha } };
 }
 
 function failed(state: AgentState, sha: string | null, phase: string, reason: string, at: string): AgentState {

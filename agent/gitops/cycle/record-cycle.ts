@@ -4,6 +4,7 @@
 // record-rollback.ts, and writes state.json only when its text changed (a quiet router never
 // writes to flash).
 import { isoTime, loadState, saveState, type AgentState } from '../agent-state.ts';
+import { readHold, withHold } from '../rollback/manual-hold.ts';
 import { recordRollback, rollbackEvent, type RollbackDone } from '../rollback/record-rollback.ts';
 import { waitForDecision } from '../rollback/rollback-guard.ts';
 import { report, type ReportEvent } from '../status/report-status.ts';
@@ -22,7 +23,7 @@ export class Recorder {
   static async open(env: SyncEnv): Promise<Recorder> {
     const loaded = await loadState(env.host, env.paths.stateFile);
     if (loaded.recovered) env.log.log('warn', loaded.recovered);
-    const r = new Recorder(env, loaded.state, loaded.text);
+    const r = new Recorder(env, withHold(loaded.state, await readHold(env.host, env.paths.holdFile)), loaded.text);
     if (r.state.router !== env.settings.router) {
       if (r.state.router !== null) env.log.log('warn', `state.json was written for router ${r.state.router}, now ${env.settings.router}`);
       r.state = { ...r.state, router: env.settings.router };
@@ -71,7 +72,10 @@ export class Recorder {
   async finish(end: CycleEnd, drift: DriftEnd, startedAt: number, durations: Record<string, number>): Promise<SyncOutcome> {
     const { env } = this;
     const at = this.now();
-    if (end.kind === 'applied') await writeAppliedState(env.host, env.paths.appliedStateFile, end.sha, env.version, end.desired);
+    if (end.kind === 'applied') {
+      await writeAppliedState(env.host, env.paths.appliedStateFile, end.sha, env.version, end.desired);
+      await env.host.files.remove(env.paths.holdFile);
+    }
     const r = endCycle(this.state, end, drift, at, durations);
     this.state = r.state;
     if (r.attempt) this.state = { ...this.state, lastAttempt: { ...r.attempt, at, durations: { ...durations, total: env.host.now() - startedAt } } };

@@ -1,7 +1,7 @@
 // `dlan-agent sync` and every tick of `run`: one cycle (run-cycle.ts) under the sync lock, then
 // the volatile heartbeat (run.json) and the closing log line.
 import { shortSha } from '../agent-log.ts';
-import { isoTime } from '../agent-state.ts';
+import { isoTime, StateFileError } from '../agent-state.ts';
 import { updateRunInfo } from '../run-file.ts';
 import type { SyncEnv } from '../sync-env.ts';
 import type { SyncOptions, SyncOutcome } from './cycle-context.ts';
@@ -26,7 +26,11 @@ export async function runSync(env: SyncEnv, opts: SyncOptions): Promise<SyncOutc
   }
   let outcome: SyncOutcome | null = null;
   try {
-    outcome = await runCycle(env, opts, startedAt);
+    outcome = await runCycle(env, opts, startedAt).catch((e: unknown) => {
+      if (!(e instanceof StateFileError)) throw e;
+      log.log('error', e.message);
+      return { result: 'error' as const, exitCode: 1, message: e.message, sha: null };
+    });
     return outcome;
   } finally {
     await lock.lock.release();

@@ -75,7 +75,8 @@ async function readAppliedDesired(host: Host, path: string): Promise<DesiredStat
 
 export async function collectStatus(host: Host, paths: AgentPaths, settings: AgentSettings | null): Promise<StatusReport> {
   const [stateText, run, pending, desired] = await Promise.all([
-    host.files.read(paths.stateFile).catch(() => null),
+    // '' when it cannot be read (a folder there): damaged, not missing.
+    host.files.read(paths.stateFile).catch(() => ''),
     readRunInfo(host, paths.runFile),
     readPending(host, paths).catch(() => null),
     readAppliedDesired(host, paths.appliedStateFile),
@@ -113,7 +114,7 @@ export async function collectStatus(host: Host, paths: AgentPaths, settings: Age
   }
   if (syncState === 'behind') degrade('the branch has a newer commit than the one applied');
   if (syncState === 'confirming') degrade('a change is waiting for confirmation');
-  if (stateText !== null && parsed === null) degrade('state.json is damaged (the next sync sets it aside)');
+  if (stateText !== null && parsed === null) degrade('state.json is damaged or unreadable');
   const missing = desired ? await missingPackages(host, paths.root, desired) : null;
   if (missing) degrade(describeMissingPackages(missing));
 
