@@ -7,6 +7,7 @@
 //   "ADBd" + raw deflate (fixed level) of:
 //     "ADB." + schema "pckg"                         file header
 //     block ADB  (type 0): the package database       (u32 type<<30 | 4+length, bytes, 0-pad to 8)
+//     block SIG  (type 1): with --sign only, see apk-sign.ts
 //     block DATA (type 2): per non-empty file, in path/file order: u32 path index, u32 file index
 //                          (1-based, into the sorted arrays below), then the file's bytes
 // Package object (schema_package): 1 info, 2 paths, 3 scripts.
@@ -24,15 +25,17 @@
 // sorted, as `/path`; default_postinst/default_prerm find the init script and uci-defaults there),
 // <name>.conffiles (the conffiles define) and <name>.conffiles_static (`path sha256`), and wraps
 // the package's postinst/prerm into post-install / post-upgrade / pre-deinstall.
-import { createHash } from 'node:crypto';
+import { createHash, type KeyObject } from 'node:crypto';
 import { deflateRawSync } from 'node:zlib';
 import type { PackageFile, PackageSpec } from '../package-spec.ts';
 import type { BuiltPackage } from '../package-ipk.ts';
 import { ADB_NULL, AdbWriter, type AdbValue } from './adb-writer.ts';
+import { signatureBlock } from './apk-sign.ts';
 
 /** apk's schema id of a package, "pckg" as a little-endian u32. */
 const SCHEMA_PACKAGE = 'pckg';
 const BLOCK_ADB = 0;
+const BLOCK_SIG = 1;
 const BLOCK_DATA = 2;
 /** Fixed, so two builds from the same input are the same bytes. */
 export const DEFLATE_LEVEL = 9;
@@ -118,8 +121,8 @@ function block(type: number, payload: Buffer): Buffer {
   return Buffer.concat([head, payload, Buffer.alloc((8 - (raw % 8)) % 8)]);
 }
 
-/** The .apk bytes of one variant; every file's mtime is `mtime`. */
-export function buildApk(spec: PackageSpec, mtime: number): BuiltPackage {
+/** The .apk bytes of one variant; every file's mtime is `mtime`; signed when given a key. */
+export function buildApk(spec: PackageSpec, mtime: number, signKey?: KeyObject): BuiltPackage {
   const files = apkFiles(spec);
   const dirs = directories(files);
   const w = new AdbWriter();
@@ -179,7 +182,8 @@ export function buildApk(spec: PackageSpec, mtime: number): BuiltPackage {
       data.push(block(BLOCK_DATA, Buffer.concat([idx, file.content])));
     }),
   );
-  const stream = Buffer.concat([Buffer.from(`ADB.${SCHEMA_PACKAGE}`, 'latin1'), block(BLOCK_ADB, heap), ...data]);
+  const sig = signKey ? [block(BLOCK_SIG, signatureBlock(heap, SCHEMA_PACKAGE, signKey))] : [];
+  const stream = Buffer.concat([Buffer.from(`ADB.${SCHEMA_PACKAGE}`, 'latin1'), block(BLOCK_ADB, heap), ...sig, ...data]);
   const bytes = Buffer.concat([Buffer.from('ADBd', 'latin1'), deflateRawSync(stream, { level: DEFLATE_LEVEL })]);
   return { fileName: `${spec.name}-${version}.apk`, bytes };
 }

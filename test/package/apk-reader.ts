@@ -53,6 +53,8 @@ export interface ApkPackage {
   contents: Map<string, Buffer>;
   /** The ADB block's bytes (the database). */
   database: Buffer;
+  /** SIG blocks: version (0), hash algorithm (4 = sha512), 16-byte key id, signature. */
+  signatures: { version: number; hashAlg: number; keyId: Buffer; signature: Buffer }[];
   blocks: { type: number; size: number }[];
 }
 
@@ -225,5 +227,11 @@ export function readApk(file: Buffer): ApkPackage {
     contents.set(want.path, Buffer.from(body));
   });
 
-  return { schema, info, paths, scripts, contents, database: Buffer.from(database), blocks: blocks.map((b) => ({ type: b.type, size: b.payload.length })) };
+  const signatures = blocks
+    .filter((b) => b.type === 1)
+    .map((b) => {
+      if (b.payload.length < 18) throw new Error('apk: signature block shorter than its header');
+      return { version: b.payload[0]!, hashAlg: b.payload[1]!, keyId: Buffer.from(b.payload.subarray(2, 18)), signature: Buffer.from(b.payload.subarray(18)) };
+    });
+  return { schema, info, paths, scripts, contents, database: Buffer.from(database), signatures, blocks: blocks.map((b) => ({ type: b.type, size: b.payload.length })) };
 }
