@@ -14,7 +14,7 @@ runCli(process.argv.slice(2), {
   stderr: (t) => process.stderr.write(t),
   isTTY: Boolean(process.stdout.isTTY),
   version,
-  agentDeps: createNodeAgentDeps,
+  agentDeps: () => createNodeAgentDeps(host),
 }).then(
   (code) => {
     process.exitCode = code;

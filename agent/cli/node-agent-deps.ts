@@ -1,10 +1,12 @@
-// The GitOps agent's dependencies on node: git through simple-git, HTTP through undici, the
+// The GitOps agent's dependencies on node: git through the `git` program run by the Host (the
+// same client as under QuickJS: exec-git.ts), HTTP through undici, the
 // backend chosen for the machine, node-cron and process signals for `run`, and the argv that
 // starts this same program again (for the out-of-process rollback timer).
 import cron from 'node-cron';
 import { selectBackend } from '../backend/select-backend.ts';
 import type { AgentDeps, DaemonRuntime } from '../gitops/agent-deps.ts';
-import { createNodeGit } from '../host/node-git.ts';
+import { createExecGit } from '../host/exec-git.ts';
+import type { Host } from '../host/host.ts';
 import { createNodeHttp } from '../host/node-http.ts';
 
 export function createNodeDaemonRuntime(): DaemonRuntime {
@@ -37,9 +39,9 @@ export function createNodeDaemonRuntime(): DaemonRuntime {
   };
 }
 
-export function createNodeAgentDeps(): AgentDeps {
+export function createNodeAgentDeps(host: Host): AgentDeps {
   return {
-    git: createNodeGit(),
+    git: createExecGit(host),
     http: createNodeHttp(),
     // execArgv keeps loaders such as `--import tsx` when running from source.
     selfArgv: [process.execPath, ...process.execArgv, process.argv[1]!],

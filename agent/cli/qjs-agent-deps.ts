@@ -1,11 +1,11 @@
 // The GitOps agent's dependencies under QuickJS (the node entry has node-agent-deps.ts): git and
-// HTTP through programs run by the Host (`git`, `uclient-fetch`/`curl`: qjs-git.ts, qjs-http.ts),
+// HTTP through programs run by the Host (`git`, `uclient-fetch`/`curl`: exec-git.ts, qjs-http.ts),
 // the backend chosen for the machine, `qjs <bundle>` to start the agent again (rollback timer),
 // and for `run` a daemon runtime on the engine's own timers (os.setTimeout) and signals (os.signal).
 import { selectBackend } from '../backend/select-backend.ts';
 import type { AgentDeps, AgentSignal, DaemonRuntime, ScheduledTick } from '../gitops/agent-deps.ts';
 import type { Host } from '../host/host.ts';
-import { createExecGit } from '../host/qjs-git.ts';
+import { createExecGit } from '../host/exec-git.ts';
 import { createExecHttp } from '../host/qjs-http.ts';
 
 /** The part of QuickJS's `os` module the daemon runtime uses. */

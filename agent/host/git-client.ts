@@ -1,6 +1,5 @@
-// What the GitOps agent needs from git, and nothing more. Implementations: node-git.ts
-// (simple-git) and a QuickJS one that runs the `git` program. Keep it small and free of runtime
-// types so both can implement it.
+// What the GitOps agent needs from git, and nothing more. One implementation, exec-git.ts, runs
+// the `git` program through the Host and so works on node and under QuickJS alike.
 //
 // URLs come from the local agent settings (https, ssh or file). Implementations must pass them
 // after `--`, never through a shell, never prompt (no TTY on a router), and keep credentials that
@@ -86,7 +85,7 @@ const UNREACHABLE = [
   /repository not found/i,
 ];
 
-/** Classifies git's error output (URLs redacted, the last three lines kept), for both clients. */
+/** Classifies git's error output (URLs redacted, the last three lines kept) */
 export function classifyGitError(raw: string, what: string): GitError {
   const text = redactUrl(raw).trim().split('\n').filter((l) => l.trim() !== '').slice(-3).join('; ');
   if (/couldn't find remote ref/i.test(raw)) return new GitError(`${what}: branch not found on the remote`, 'missing');
@@ -94,7 +93,7 @@ export function classifyGitError(raw: string, what: string): GitError {
   return new GitError(`${what}: ${text}`, 'failed');
 }
 
-/** The commit of `refs/heads/<branch>` in `git ls-remote --heads` output, for both clients. */
+/** The commit of `refs/heads/<branch>` in `git ls-remote --heads` output */
 export function headFromLsRemote(out: string, branch: string): string {
   const line = out.split('\n').find((l) => l.endsWith(`\trefs/heads/${branch}`));
   if (!line) throw new GitError(`branch ${branch} not found on the remote`, 'missing');

@@ -4,7 +4,7 @@ import * as std from 'std';
 import * as os from 'os';
 import { installQjsGlobals } from '../../agent/host/qjs-globals.ts';
 import { createQjsHost, createQjsLog, type QjsOs, type QjsStd } from '../../agent/host/qjs-host.ts';
-import { createExecGit } from '../../agent/host/qjs-git.ts';
+import { createExecGit } from '../../agent/host/exec-git.ts';
 import { createExecHttp } from '../../agent/host/qjs-http.ts';
 import { runGitProbe, runHttpProbe } from './git-http-probe.ts';
 

@@ -1,6 +1,6 @@
-// Git and HTTP calls whose results must be the same for every GitClient/HttpClient: run by
-// test/qjs/qjs-git-http.test.ts with the node clients, and with the exec-based clients on the
-// node host and inside a real QuickJS engine (git-http-probe-entry.ts). No node imports here.
+// Git and HTTP calls whose results must be the same on every host: run by
+// test/qjs/qjs-git-http.test.ts with the git client on the node host and inside a real QuickJS
+// engine on the QuickJS host (git-http-probe-entry.ts), and with both HTTP clients. No node imports here.
 import type { GitClient } from '../../agent/host/git-client.ts';
 import type { HttpClient } from '../../agent/host/http-client.ts';
 

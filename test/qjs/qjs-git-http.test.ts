@@ -1,4 +1,4 @@
-// The exec-based git and HTTP clients (agent/host/qjs-git.ts, qjs-http.ts), which the QuickJS
+// The exec-based git and HTTP clients (agent/host/exec-git.ts, qjs-http.ts), which the QuickJS
 // build uses: real git on a local bare repo, curl against a loopback HTTP server (HTTP compared
 // with the node client). Once on the node host, once inside a real QuickJS engine on the QuickJS
 // host, with the same results.
@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { createNodeHost, createNodeLog } from '../../agent/host/node-host.ts';
 import { createNodeHttp } from '../../agent/host/node-http.ts';
-import { createExecGit } from '../../agent/host/qjs-git.ts';
+import { createExecGit } from '../../agent/host/exec-git.ts';
 import { createExecHttp } from '../../agent/host/qjs-http.ts';
 import { runGitProbe, runHttpProbe } from './git-http-probe.ts';
 import { runQjsModule } from './qjs-engine.ts';

@@ -7,7 +7,7 @@ import { createNodeAgentDeps } from '../../../agent/cli/node-agent-deps.ts';
 import { fakeBackend } from './fake-backend.ts';
 
 const host = createNodeHost();
-const deps = createNodeAgentDeps();
+const deps = createNodeAgentDeps(host);
 const backend = fakeBackend({
   remoteBare: process.env.FAKE_REMOTE_BARE,
   applyDelayMs: process.env.FAKE_APPLY_DELAY_MS ? Number(process.env.FAKE_APPLY_DELAY_MS) : undefined,

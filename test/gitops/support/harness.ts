@@ -31,7 +31,7 @@ export class Router {
   constructor(backend: Backend, opts: { root?: string } = {}) {
     this.root = opts.root ?? tempDir('root');
     this.backend = backend;
-    this.deps = { ...createNodeAgentDeps(), selfArgv: SELF_ARGV, selectBackend: async () => this.backend, random: () => 0 };
+    this.deps = { ...createNodeAgentDeps(createNodeHost()), selfArgv: SELF_ARGV, selectBackend: async () => this.backend, random: () => 0 };
   }
 
   async cli(...argv: string[]): Promise<CliRun> {

@@ -1,5 +1,6 @@
-// GitClient for QuickJS (and any Host): runs the `git` program through Host.exec, with an argument
-// list (never a shell), the same commands, options and error classification as node-git.ts.
+// The one GitClient, on node and under QuickJS alike: runs the `git` program through Host.exec,
+// with an argument list (never a shell). A router needs `git` anyway; one client means one
+// behaviour to test and no git library in the node bundle.
 // URLs are passed after `--`; credentials in a URL never reach an error message (redactUrl).
 // Limitation: Host.exec adds to the inherited environment and cannot remove from it, so GIT_*
 // variables of the agent's own environment are blanked rather than removed (a router's procd
