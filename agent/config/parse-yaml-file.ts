@@ -1,8 +1,10 @@
 // Parses one file of the config repo as YAML 1.2 (core schema: `yes` stays a string), keeping
 // the node tree and line counter so that every later error can point at a line and column.
 // Duplicate keys, several documents, tags other than the core ones and alias bombs are errors.
-import { Document, LineCounter, parseAllDocuments, visit, isMap, type YAMLError } from 'yaml';
+// The parser counts what it reads against the repo's bounds (yaml-bounds.ts) and stops at one.
+import { Composer, Document, LineCounter, visit, isScalar, type YAMLError } from 'yaml';
 import type { Diagnostic } from '../base/diagnostic.ts';
+import { BoundedParser, sizeProblem, utf8Length, YamlBoundError, YamlBudget } from './yaml-bounds.ts';
 
 export interface ConfigFile {
   /** Relative to the config repo root, `/` separators (e.g. `dlan.yaml`, `routers/r6.yaml`). */
@@ -29,33 +31,46 @@ export const MAX_ALIAS_COUNT = 50;
 /** The core schema's tags: anything else (`!!binary`, `!custom`) has no meaning in the format. */
 const CORE_TAGS = new Set(['str', 'int', 'float', 'bool', 'null', 'map', 'seq'].map((t) => `tag:yaml.org,2002:${t}`));
 
-export function parseYamlFile(file: ConfigFile): ParsedFile {
+/**
+ * Parses `file`, counting its tokens into `budget` (shared by every file of one load). A file
+ * that crosses a bound is refused with one error at the place it crossed it.
+ */
+export function parseYamlFile(file: ConfigFile, budget: YamlBudget = new YamlBudget()): ParsedFile {
   const lines = new LineCounter();
+  const refuse = (offset: number | null, message: string): ParsedFile => {
+    // The line counter may be partly filled; count lines here for the position.
+    const before = file.text.slice(0, offset ?? 0);
+    const line = offset === null ? 0 : before.split('\n').length;
+    const column = offset === null ? 0 : offset - before.lastIndexOf('\n');
+    return { path: file.path, doc: null, lines, value: undefined, errors: [{ file: file.path, path: '', line, column, message }] };
+  };
+  const big = sizeProblem(budget, utf8Length(file.text));
+  if (big) return refuse(null, big);
   const deep = nestingProblem(file.text);
-  if (deep) {
-    // The line counter is filled by the parser; count lines here for the position.
-    const before = file.text.slice(0, deep.offset);
-    const line = before.split('\n').length;
-    const column = deep.offset - before.lastIndexOf('\n');
-    return { path: file.path, doc: null, lines, value: undefined, errors: [{ file: file.path, path: '', line, column, message: deep.message }] };
-  }
-  const parsed = parseAllDocuments(file.text, {
+  if (deep) return refuse(deep.offset, deep.message);
+  const composer = new Composer({
     version: '1.2',
     schema: 'core',
     merge: false,
-    uniqueKeys: true,
+    // Checked below with a set per mapping: yaml compares each new key with every earlier one,
+    // which takes minutes under QuickJS for a mapping of 20 000 keys.
+    uniqueKeys: false,
     stringKeys: true,
     strict: true,
-    prettyErrors: true,
-    lineCounter: lines,
     logLevel: 'error',
     // `!!binary`, `!!set`, `!!timestamp`… stay unresolved tags (an error below) instead of being
     // decoded: decoding `!!binary` needs Buffer/atob, which QuickJS lacks, so node and QuickJS
     // would refuse the same file with different messages.
     resolveKnownTags: false,
   });
-
-  const docs: Document.Parsed[] = Array.isArray(parsed) ? parsed : [];
+  let docs: Document.Parsed[];
+  try {
+    // What parseAllDocuments does, with the counting parser.
+    docs = Array.from(composer.compose(new BoundedParser(budget, lines.addNewLine).parse(file.text)));
+  } catch (e) {
+    if (e instanceof YamlBoundError) return refuse(e.offset, e.message);
+    throw e;
+  }
   const errors: Diagnostic[] = [];
   const report = (offset: number, message: string) => {
     const p = lines.linePos(offset);
@@ -66,8 +81,9 @@ export function parseYamlFile(file: ConfigFile): ParsedFile {
     report(docs[1]!.range[0], 'the file holds more than one YAML document (`---`): put everything in one document');
   }
   for (const d of docs) {
-    for (const e of [...d.errors, ...d.warnings]) report(e.pos[0], describeYamlError(e, d));
+    for (const e of [...d.errors, ...d.warnings]) report(e.pos[0], describeYamlError(e));
   }
+  if (doc) checkDuplicateKeys(doc, report);
   if (doc && errors.length === 0) checkTags(doc, report);
   let value: unknown = null;
   if (doc && errors.length === 0) {
@@ -98,6 +114,26 @@ function checkTags(doc: Document.Parsed, report: (offset: number, message: strin
   });
 }
 
+/** A key twice in one mapping is an error (a later one would silently win). */
+function checkDuplicateKeys(doc: Document.Parsed, report: (offset: number, message: string) => void): void {
+  visit(doc, {
+    Map(_k, map) {
+      const seen = new Set<unknown>();
+      for (const pair of map.items) {
+        if (!isScalar(pair.key)) continue;
+        const key = pair.key.value;
+        if (seen.has(key)) report(pair.key.range?.[0] ?? 0, duplicateKeyMessage(key));
+        seen.add(key);
+      }
+    },
+  });
+}
+
+function duplicateKeyMessage(key: unknown): string {
+  const plain = typeof key === 'string' && key.length <= 80 && !/[\u0000-\u001f`]/.test(key);
+  return plain ? `duplicate key \`${key}\` (a key may appear once per mapping)` : 'duplicate key (a key may appear once per mapping)';
+}
+
 function aliasOffset(doc: Document.Parsed, source?: string): number {
   let offset = 0;
   visit(doc, {
@@ -111,12 +147,8 @@ function aliasOffset(doc: Document.Parsed, source?: string): number {
 }
 
 /** One line in plain words for a yaml parse error (the package's own text has a code frame). */
-function describeYamlError(e: YAMLError, doc: Document.Parsed): string {
+function describeYamlError(e: YAMLError): string {
   switch (e.code) {
-    case 'DUPLICATE_KEY': {
-      const key = keyAt(doc, e.pos[0]);
-      return key !== null ? `duplicate key \`${key}\` (a key may appear once per mapping)` : 'duplicate key (a key may appear once per mapping)';
-    }
     case 'NON_STRING_KEY':
       return 'YAML syntax error: a mapping key must be a plain string (not a list, mapping or alias)';
     case 'TAG_RESOLVE_FAILED': {
@@ -137,22 +169,6 @@ function describeYamlError(e: YAMLError, doc: Document.Parsed): string {
 function firstLine(message: string): string {
   const line = message.split('\n')[0] ?? message;
   return line.replace(/ at line \d+, column \d+:?$/, '').trim();
-}
-
-/** The text of the mapping key starting at `offset`, if it is a short plain string. */
-function keyAt(doc: Document.Parsed, offset: number): string | null {
-  let found = null as string | null;
-  visit(doc, {
-    Map(_k, map) {
-      if (!isMap(map)) return undefined;
-      for (const pair of map.items) {
-        const k = pair.key as { range?: [number, number, number]; value?: unknown } | null;
-        if (k?.range?.[0] === offset && typeof k.value === 'string') found = k.value;
-      }
-      return found !== null ? visit.BREAK : undefined;
-    },
-  });
-  return found !== null && found.length <= 80 && !/[\u0000-\u001f`]/.test(found) ? found : null;
 }
 
 /** Flow nesting (`[`/`{`) and block indentation a config never needs; beyond them the file is refused unparsed. */

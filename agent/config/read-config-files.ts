@@ -4,11 +4,9 @@
 import type { Host } from '../host/host.ts';
 import type { Diagnostic } from '../base/diagnostic.ts';
 import type { ConfigFile } from './parse-yaml-file.ts';
+import { sizeProblem, YamlBudget } from './yaml-bounds.ts';
 
 export type ReadResult = { ok: true; files: ConfigFile[] } | { ok: false; diagnostics: Diagnostic[] };
-
-/** Larger files are refused: a mesh of 4096 routers fits comfortably in this. */
-export const MAX_FILE_BYTES = 8 * 1024 * 1024;
 
 export async function readConfigFiles(host: Host, path: string): Promise<ReadResult> {
   const root = path.replace(/\/+$/, '') || '/';
@@ -16,7 +14,7 @@ export async function readConfigFiles(host: Host, path: string): Promise<ReadRes
   if (!stat) return fail(path, `${path} does not exist`);
   if (!stat.isDirectory) {
     const name = root.slice(root.lastIndexOf('/') + 1);
-    const one = await readOne(host, root, name);
+    const one = await readOne(host, root, name, new YamlBudget());
     return 'text' in one ? { ok: true, files: [one] } : { ok: false, diagnostics: [one] };
   }
   const mainPath = `${root}/dlan.yaml`;
@@ -26,23 +24,27 @@ export async function readConfigFiles(host: Host, path: string): Promise<ReadRes
   }
   const files: ConfigFile[] = [];
   const diagnostics: Diagnostic[] = [];
+  // Sizes are checked before reading: a file, or all of them, over the bounds is never read.
+  const budget = new YamlBudget();
   const take = (r: ConfigFile | Diagnostic) => ('text' in r ? files.push(r) : diagnostics.push(r));
-  take(await readOne(host, mainPath, 'dlan.yaml'));
+  take(await readOne(host, mainPath, 'dlan.yaml', budget));
   const routerNames = ((await host.files.list(`${root}/routers`)) ?? [])
     .filter((n) => /\.(yaml|yml)$/.test(n) && !n.startsWith('.'))
     .sort();
   for (const name of routerNames) {
+    if (budget.exceeded) break;
     const full = `${root}/routers/${name}`;
     const s = await host.files.stat(full);
     if (!s || s.isDirectory) continue;
-    take(await readOne(host, full, `routers/${name}`));
+    take(await readOne(host, full, `routers/${name}`, budget));
   }
   return diagnostics.length ? { ok: false, diagnostics } : { ok: true, files };
 }
 
-async function readOne(host: Host, full: string, rel: string): Promise<ConfigFile | Diagnostic> {
+async function readOne(host: Host, full: string, rel: string, budget: YamlBudget): Promise<ConfigFile | Diagnostic> {
   const stat = await host.files.stat(full);
-  if (stat && stat.size > MAX_FILE_BYTES) return diag(rel, `is larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB`);
+  const big = stat ? sizeProblem(budget, stat.size) : null;
+  if (big) return diag(rel, big);
   const text = await host.files.read(full);
   if (text === null) return diag(rel, `cannot be read (${full})`);
   // The host decodes UTF-8 with replacement characters: one of those means the bytes were not UTF-8.

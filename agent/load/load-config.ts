@@ -9,6 +9,7 @@ import { mergeConfigFiles } from './merge-config-files.ts';
 import { normalizeConfig } from '../config/normalize-config.ts';
 import { escapeForTerminal, formatPath, type Diagnostic, type Path } from '../base/diagnostic.ts';
 import { Findings, type Finding } from '../base/findings.ts';
+import { YamlBudget } from '../config/yaml-bounds.ts';
 import { checkSchema } from '../validate/schema-errors.ts';
 import { runSemanticRules } from '../validate/run-semantic-rules.ts';
 import { checkSecretsInText } from '../validate/rules/check-secrets.ts';
@@ -25,7 +26,8 @@ export function loadConfig(files: ConfigFile[]): LoadResult {
   }
   const order = new Map(files.map((f, i) => [f.path, i]));
   const sort = (ds: Diagnostic[]) => sortDiagnostics(ds, order);
-  const parsed = files.map(parseYamlFile);
+  const { parsed, refused } = parseWithinBounds(files);
+  if (refused) return { ok: false, diagnostics: sort(parsed.flatMap((p) => p.errors)) };
   const secrets = checkSecretsInText(files);
   const syntax = parsed.flatMap((p) => p.errors);
   // A document with syntax errors cannot be checked further: its data is incomplete, and
@@ -63,6 +65,20 @@ export function loadConfig(files: ConfigFile[]): LoadResult {
   if (errors.length > 0) return { ok: false, diagnostics: sort(errors) };
   const warnings = sort(semantic.list.filter((f) => f.severity === 'warning').map(toDiagnostic));
   return { ok: true, config: normalizeConfig(merged.data as RawConfig), warnings };
+}
+
+/**
+ * Every file parsed against one budget of bytes, tokens, nodes and aliases. At the first bound
+ * crossed, parsing stops (`refused`): the files after it would only cross it again.
+ */
+function parseWithinBounds(files: ConfigFile[]): { parsed: ParsedFile[]; refused: boolean } {
+  const budget = new YamlBudget();
+  const parsed: ParsedFile[] = [];
+  for (const file of files) {
+    parsed.push(parseYamlFile(file, budget));
+    if (budget.exceeded) return { parsed, refused: true };
+  }
+  return { parsed, refused: false };
 }
 
 /** By file (in the order given), then line and column; exact repeats dropped. */

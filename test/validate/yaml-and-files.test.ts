@@ -24,6 +24,10 @@ test('yaml: duplicate keys are errors', async () => {
   await expectOnlyError(text, { message: 'duplicate key `id`', path: '', line: text.split('\n').indexOf('    id: 3') + 1 });
 });
 
+test('yaml: duplicate keys in a flow mapping are errors, at the second key', async () => {
+  await expectOnlyError('version: 1\nrouters:\n  r1: { id: 1,\n    id: 2 }\n', { message: 'duplicate key `id`', path: '', line: 4 });
+});
+
 test('yaml: tabs for indentation are reported', async () => {
   await expectOnlyError('version: 1\nrouters:\n\tr1: {}\n', { message: 'tabs are not allowed', path: '', line: 3 });
 });

@@ -89,7 +89,7 @@ function fail(ctx: { stderr(t: string): void }, ds: Diagnostic[]): number {
 
 /** Router name → valid `age1…` recipient, from dlan.yaml and routers/*.yaml merged. */
 function routerRecipients(files: ConfigFile[]): Map<string, string> {
-  const [main, ...rest] = files.map(parseYamlFile);
+  const [main, ...rest] = files.map((f) => parseYamlFile(f));
   const merged = mergeConfigFiles(main!, rest);
   const routers = (merged.data as { routers?: Record<string, { age_recipient?: unknown }> } | null)?.routers ?? {};
   const out = new Map<string, string>();
