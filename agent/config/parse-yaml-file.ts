@@ -4,7 +4,7 @@
 // The parser counts what it reads against the repo's bounds (yaml-bounds.ts) and stops at one.
 import { Composer, Document, LineCounter, visit, isScalar, type YAMLError } from 'yaml';
 import type { Diagnostic } from '../base/diagnostic.ts';
-import { BoundedParser, sizeProblem, utf8Length, YamlBoundError, YamlBudget } from './yaml-bounds.ts';
+import { BoundedParser, sizeProblem, YamlBoundError, YamlBudget } from './yaml-bounds.ts';
 
 export interface ConfigFile {
   /** Relative to the config repo root, `/` separators (e.g. `dlan.yaml`, `routers/r6.yaml`). */
@@ -44,10 +44,9 @@ export function parseYamlFile(file: ConfigFile, budget: YamlBudget = new YamlBud
     const column = offset === null ? 0 : offset - before.lastIndexOf('\n');
     return { path: file.path, doc: null, lines, value: undefined, errors: [{ file: file.path, path: '', line, column, message }] };
   };
-  const big = sizeProblem(budget, utf8Length(file.text));
+  // UTF-16 units, not bytes: what the text takes in memory (files on disk were measured in bytes before reading).
+  const big = sizeProblem(budget, file.text.length);
   if (big) return refuse(null, big);
-  const deep = nestingProblem(file.text);
-  if (deep) return refuse(deep.offset, deep.message);
   const composer = new Composer({
     version: '1.2',
     schema: 'core',
@@ -169,52 +168,4 @@ function describeYamlError(e: YAMLError): string {
 function firstLine(message: string): string {
   const line = message.split('\n')[0] ?? message;
   return line.replace(/ at line \d+, column \d+:?$/, '').trim();
-}
-
-/** Flow nesting (`[`/`{`) and block indentation a config never needs; beyond them the file is refused unparsed. */
-export const MAX_FLOW_DEPTH = 64;
-export const MAX_INDENT = 256;
-
-/**
- * Where `text` nests deeper than any config needs, read without the parser (which recurses):
- * unquoted, uncommented `[`/`{` deeper than MAX_FLOW_DEPTH, or a line indented more than
- * MAX_INDENT spaces. A line starting at column 0 ends any flow collection (YAML requires its
- * continuation lines to be indented), so a stray bracket in a block scalar cannot add up.
- */
-export function nestingProblem(text: string): { offset: number; message: string } | null {
-  let depth = 0;
-  let quote: string | null = null;
-  let lineStart = true;
-  let indent = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (c === '\n') {
-      lineStart = true;
-      indent = 0;
-      continue;
-    }
-    if (lineStart) {
-      if (c === ' ') {
-        if (++indent > MAX_INDENT) return { offset: i, message: `YAML nested too deeply: a line indented more than ${MAX_INDENT} spaces (flatten the structure; dlan.yaml never needs more than a few levels)` };
-        continue;
-      }
-      lineStart = false;
-      if (indent === 0 && quote === null && c !== ']' && c !== '}') depth = 0;
-    }
-    if (quote) {
-      if (c === quote) quote = null;
-      else if (c === '\\' && quote === '"') i++;
-      continue;
-    }
-    if (c === '#' && (i === 0 || /\s/.test(text[i - 1]!))) {
-      const nl = text.indexOf('\n', i);
-      i = nl < 0 ? text.length : nl - 1;
-      continue;
-    }
-    if ((c === '"' || c === "'") && (i === 0 || /[\s:[{,]/.test(text[i - 1]!))) quote = c;
-    else if (c === '[' || c === '{') {
-      if (++depth > MAX_FLOW_DEPTH) return { offset: i, message: `YAML nested too deeply: more than ${MAX_FLOW_DEPTH} levels of \`[\`/\`{\` (flatten the structure; dlan.yaml never needs more than a few levels)` };
-    } else if ((c === ']' || c === '}') && depth > 0) depth--;
-  }
-  return null;
 }

@@ -34,17 +34,6 @@ export class YamlBudget {
   exceeded = false;
 }
 
-/** Bytes of `text` in UTF-8, without encoding it. */
-export function utf8Length(text: string): number {
-  let n = text.length;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    // U+0080..U+07FF take 2 bytes, the rest of the BMP 3; a surrogate pair (2 units) takes 4.
-    if (c >= 0x80) n += c < 0x800 ? 1 : c >= 0xd800 && c <= 0xdbff ? 1 : 2;
-  }
-  return n;
-}
-
 /** The file's own size, and the repo's so far, against the byte bounds; `null` when within them. */
 export function sizeProblem(budget: YamlBudget, bytes: number): string | null {
   budget.bytes += bytes;
@@ -68,10 +57,20 @@ function startsNode(source: string): boolean {
   return source === '\x1f' || c === "'" || c === '"' || c === '*' || source === '[' || source === '{' || source === '-';
 }
 
-/** yaml's streaming parser, counting each token against `budget` before taking it in. */
+/** Flow nesting (`[`/`{`) and block indentation a config never needs. */
+export const MAX_FLOW_DEPTH = 64;
+export const MAX_INDENT = 256;
+const FLAT = '(flatten the structure; dlan.yaml never needs more than a few levels)';
+
+/**
+ * yaml's streaming parser, counting each token against `budget` before taking it in, and
+ * refusing nesting deeper than a config needs before the composer, which recurses, sees it.
+ */
 export class BoundedParser extends Parser {
   /** The token after a scalar marker is the scalar's text, whatever it looks like. */
   private scalarText = false;
+  private lineStart = true;
+  private depth = 0;
 
   constructor(private readonly budget: YamlBudget, onNewLine?: (offset: number) => void) {
     super(onNewLine);
@@ -82,12 +81,28 @@ export class BoundedParser extends Parser {
     if (++b.tokens > MAX_YAML_TOKENS) throw this.bound(`more than ${MAX_YAML_TOKENS} YAML tokens (values, punctuation, comments, line breaks)`);
     if (this.scalarText) {
       this.scalarText = false;
-    } else if (startsNode(source)) {
-      this.scalarText = source === '\x1f';
-      if (++b.nodes > MAX_YAML_NODES) throw this.bound(`more than ${MAX_YAML_NODES} YAML nodes (keys, values, list items)`);
-      if (source[0] === '*' && ++b.aliases > MAX_YAML_ALIASES) throw this.bound(`more than ${MAX_YAML_ALIASES} aliases (\`*name\`): write the values out instead`);
+    } else {
+      if (this.lineStart && source[0] === ' ' && source.length > MAX_INDENT) throw this.deep(`a line indented more than ${MAX_INDENT} spaces`);
+      if (source === '[' || source === '{') {
+        if (++this.depth > MAX_FLOW_DEPTH) throw this.deep(`more than ${MAX_FLOW_DEPTH} levels of \`[\`/\`{\``);
+      } else if (source === ']' || source === '}') {
+        if (this.depth > 0) this.depth--;
+      } else if (source === '\x18') {
+        // The lexer's "flow ended by a line at column 0": YAML ends every open flow collection there.
+        this.depth = 0;
+      }
+      if (startsNode(source)) {
+        this.scalarText = source === '\x1f';
+        if (++b.nodes > MAX_YAML_NODES) throw this.bound(`more than ${MAX_YAML_NODES} YAML nodes (keys, values, list items)`);
+        if (source[0] === '*' && ++b.aliases > MAX_YAML_ALIASES) throw this.bound(`more than ${MAX_YAML_ALIASES} aliases (\`*name\`): write the values out instead`);
+      }
     }
+    this.lineStart = source === '\n' || source === '\r\n';
     yield* super.next(source);
+  }
+
+  private deep(what: string): YamlBoundError {
+    return new YamlBoundError(this.offset, `YAML nested too deeply: ${what} ${FLAT}`);
   }
 
   private bound(what: string): YamlBoundError {
