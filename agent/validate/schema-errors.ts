@@ -37,7 +37,7 @@ interface Translated {
 
 function translate(e: SchemaError, data: unknown, start: SchemaNode): Translated | null {
   // Wrappers that only repeat an inner error, and the branch errors of the lease `oneOf`.
-  if (e.keyword === 'if' || e.keyword === 'propertyNames' || e.schemaPath.includes('/oneOf/')) return null;
+  if (e.keyword === 'if' || e.keyword === 'propertyNames' || e.schemaPath === '/oneOf/') return null;
   const path = pointerToPath(e.instancePath, data);
   const value = valueAt(data, path);
   const at = schemaAt(data, path, start);
