@@ -85,6 +85,8 @@ export interface AgentState {
   /** The resolver's answers for service upstream names at the last apply (see Plan.upstreamAnswers). */
   upstreamAnswers: Record<string, string[]> | null;
   consecutiveFailures: number;
+  /** Runs that died (killed, out of memory) in a phase of this head: a second one holds the head. */
+  crashes?: { sha: string; phase: string; count: number } | null;
   /** De-duplication of reports: context → `sha state description` last delivered. */
   reported: Record<string, string>;
 }
@@ -173,7 +175,7 @@ export async function loadState(host: Host, path: string): Promise<LoadedState> 
   if (text === null) return { state: emptyState(), recovered: null, text: null };
   const schema = schemaOf(text);
   if (schema !== null && schema > 1) {
-    throw new StateFileError(`${path} has schema ${schema}, written by a newer dlan-agent: not acting on it (upgrade, or move it away)`);
+    throw new StateFileError(`${path} has schema ${schema}, written by a newer dlan-agent: not acting on it`);
   }
   const state = parseState(text);
   if (state) return { state, recovered: null, text };
@@ -198,7 +200,7 @@ export async function saveState(host: Host, path: string, state: AgentState, pre
   try {
     await host.files.write(path, text, { mode: 0o644 });
   } catch (e) {
-    throw new StateFileError(`cannot write ${path} (${reasonOf(e)}): this run is not recorded`);
+    throw new StateFileError(`cannot write ${path} (${reasonOf(e)})`);
   }
   return text;
 }

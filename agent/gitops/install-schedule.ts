@@ -34,7 +34,7 @@ export async function installSchedule(host: Host, paths: AgentPaths, openwrt: bo
   const kept = withoutAgentLines(current);
   if (mode === 'cron') {
     const when = crontabScheduleFor(interval);
-    if (when === null) throw new Error(`interval ${interval}s cannot be a crontab schedule: use whole minutes that divide an hour (60, 120, 300, 600, 900, 1800…) or hours that divide a day`);
+    if (when === null) throw new Error(`interval ${interval}s cannot be a crontab schedule: use minutes dividing an hour (60, 300, 900…) or hours dividing a day`);
     const user = openwrt ? '' : 'root ';
     const line = `${when} ${user}${AGENT_BIN} sync --jitter >/dev/null 2>&1`;
     const text = `${[...kept, '# dlan-agent: GitOps sync (managed by dlan-agent init)', line].join('\n')}\n`;

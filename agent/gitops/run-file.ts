@@ -10,6 +10,11 @@ export interface RunInfo {
   nextRun: string | null;
   mode: 'cron' | 'daemon' | 'manual';
   daemonPid: number | null;
+  /**
+   * Set while a cycle runs (the phase it is in, and the head it works on), cleared when it ends:
+   * one still set when the next cycle takes the lock means that run died (SIGKILL, out of memory).
+   */
+  running?: { sha: string | null; phase: string; at: string } | null;
 }
 
 export async function readRunInfo(host: Host, path: string): Promise<RunInfo | null> {

@@ -1,10 +1,10 @@
 // `dlan-agent rollback`: undo the last apply. With --if-unconfirmed TOKEN it is what the
 // out-of-process timer runs: it rolls back only when that very apply is still unconfirmed.
 import { shortSha } from '../../gitops/agent-log.ts';
-import { isoTime, loadState, pushBounded, saveState } from '../../gitops/agent-state.ts';
+import { isoTime, loadState } from '../../gitops/agent-state.ts';
 import { openEnv, ROOT_FLAG_HELP } from '../open-env.ts';
 import { writeHold } from '../../gitops/rollback/manual-hold.ts';
-import { recordRollbackAlone, rollBackPending } from '../../gitops/rollback/roll-back-pending.ts';
+import { recordRollbackAlone, rollBackAfterDeath, rollBackPending } from '../../gitops/rollback/roll-back-pending.ts';
 import { claimPending, readPending } from '../../gitops/rollback/rollback-guard.ts';
 import { acquireLock } from '../../gitops/cycle/sync-lock.ts';
 import type { Command } from '../cli-context.ts';
@@ -43,7 +43,7 @@ ${ROOT_FLAG_HELP}`,
         const pending = await readPending(host, paths);
         if (!pending || pending.token !== token) return 0; // confirmed (or already rolled back)
         if (!(await claimPending(host, paths, token))) return 0; // the agent is deciding right now
-        const r = await rollBackPending(env, pending, 'timer', `no confirmation within ${Math.round((pending.firesAt - pending.armedAt) / 1000)}s (agent hung or killed)`, recordRollbackAlone(env));
+        const r = await rollBackAfterDeath(env, pending, 'timer', `no confirmation within ${Math.round((pending.firesAt - pending.armedAt) / 1000)}s (agent hung or killed)`, recordRollbackAlone(env));
         return r.error ? 1 : 0;
       }
       const lock = await acquireLock(host, paths.lock, { waitMs: 120_000 });
@@ -54,24 +54,19 @@ ${ROOT_FLAG_HELP}`,
       try {
         const pending = await readPending(host, paths);
         if (pending && (await claimPending(host, paths, pending.token))) {
-          const r = await rollBackPending(env, pending, 'manual', 'rolled back by hand (dlan-agent rollback)', recordRollbackAlone(env));
+          const r = await rollBackPending(env, pending, 'manual', 'rolled back by hand (dlan-agent rollback)', recordRollbackAlone(env), true);
           ctx.stdout(`rolled back the unconfirmed change${r.snapshot ? ` (snapshot ${r.snapshot})` : ''}\n`);
           return r.error ? 1 : 0;
         }
         const backend = await env.deps.selectBackend(host, root);
         const result = await backend.restore({ host, root, reload: env.reload }, stringFlag(args, 'snapshot'));
-        const loaded = await loadState(host, paths.stateFile);
-        const state = loaded.state;
+        // The applied commit stays known (status shows it, held); sync leaves the restored config
+        // alone (no drift correction back to that commit) until the branch moves.
+        const sha = (await loadState(host, paths.stateFile)).state.applied?.sha ?? null;
         const at = isoTime(host.now());
-        const sha = state.applied?.sha ?? null;
         const reason = `rolled back by hand to snapshot ${result.snapshot ?? '?'}`;
-        state.rollbacks = pushBounded(state.rollbacks, { at, sha, snapshot: result.snapshot, reason, by: 'manual' });
-        if (sha) state.failedCommits = pushBounded(state.failedCommits.filter((f) => f.sha !== sha), { sha, at, phase: 'rollback', reason });
-        state.applied = null;
-        state.lastAttempt = { sha, at, result: 'rolled-back', phase: 'rollback', message: reason, durations: {} };
         if (sha) await writeHold(host, paths.holdFile, { sha, at, reason });
-        await saveState(host, paths.stateFile, state, loaded.text);
-        await host.files.remove(paths.appliedStateFile);
+        await recordRollbackAlone(env)({ at, sha, snapshot: result.snapshot, reason, by: 'manual', error: null, message: reason, holdCommit: true, ms: 0 });
         log.log('warn', `phase=rollback ${reason}`, { commit: shortSha(sha), by: 'manual' });
         ctx.stdout(`${reason}; commit ${shortSha(sha)} will not be applied again until the branch moves\n`);
         return result.ran.every((r) => r.ok) ? 0 : 1;

@@ -15,12 +15,9 @@ export const runCommand: Command = {
   summary: 'run as a daemon: sync on a schedule (interval + jitter, backoff), SIGHUP/SIGUSR1 = sync now',
   usage: `Usage: dlan-agent run [--root DIR] [--reload|--no-reload]
 
-Runs \`sync\` on a cron schedule derived from the interval setting, after a random delay of up to
-10 % of the interval, once at start, and at once on SIGHUP or SIGUSR1. After repeated failures
-it backs off exponentially (up to an hour). SIGTERM/SIGINT stop it after the running sync (it
-never stops in the middle of an apply). Settings are read again before every sync.
-Meant for procd (OpenWrt) or systemd (Debian); the cron mode (\`init --schedule cron\`) is the
-alternative.
+Runs \`sync\` at start, every interval (plus up to 10 % jitter) and on SIGHUP/SIGUSR1, backing
+off after failures (up to an hour). SIGTERM/SIGINT stop it after the running sync. For procd or
+systemd; \`init --schedule cron\` is the alternative.
 ${ROOT_FLAG_HELP}`,
   async run(argv, ctx) {
     const args = parseArgs(argv, { root: { type: 'string' }, reload: { type: 'boolean' }, 'no-reload': { type: 'boolean' } });

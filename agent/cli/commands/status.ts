@@ -12,11 +12,10 @@ export const statusCommand: Command = {
   summary: 'where this router stands: applied vs remote commit, errors, drift, peers, OSPF, services',
   usage: `Usage: dlan-agent status [--json] [--root DIR]
 
-Shows the applied commit against the branch head seen at the last check (in-sync, behind,
-failed, confirming, never-applied), the last and next run, the last error, drift, rollbacks,
-WireGuard peers (endpoint, handshake age, rx/tx), OSPF neighbours and BFD sessions (birdc), and
-whether dnsmasq, bird and nginx run. Reads local files and asks wg/birdc with short timeouts: a
-daemon that is down shows as unknown. Nothing is fetched or written.
+The applied commit against the branch head last seen (in-sync, behind, failed, confirming,
+never-applied), last and next run, last error, drift, rollbacks, WireGuard peers, OSPF
+neighbours, BFD sessions and whether dnsmasq, bird and nginx run (wg/birdc asked with short
+timeouts: a daemon that is down shows as unknown). Nothing is fetched or written.
 Exit status: 0 healthy, 1 degraded, 2 failed (or not set up).
 
   --json   the same as a JSON document (schema 1, documented in the README)

@@ -11,16 +11,12 @@ export const syncCommand: Command = {
   summary: 'one GitOps cycle: fetch, verify, validate, apply, confirm or roll back, report',
   usage: `Usage: dlan-agent sync [--root DIR] [--wait SECONDS] [--retry-failed] [--jitter] [--reload|--no-reload] [--json]
 
-Fetches the config repo (settings from \`dlan-agent init\`), and when the branch has a new commit:
-checks its signature (verify), validates it, computes this router's slice, applies only the
-difference with a rollback timer armed, and confirms within confirm_timeout that the router still
-reaches the repo (and its WireGuard peers and OSPF neighbours come back) or rolls it back. When
-the branch did not move it only checks for drift (by-hand edits of what dlan owns) and corrects
-it; with no drift nothing is written and nothing reloaded.
-
-A commit that was refused or rolled back is not tried again until the branch moves.
-Exit status: 0 applied / in sync / another sync running, 1 refused / rolled back / error,
-2 not configured.
+A new commit on the branch is fetched, verified, validated and applied (only the difference,
+rollback timer armed), then confirmed within confirm_timeout (repo reachable, peers and OSPF
+neighbours back) or rolled back. Otherwise only drift (hand edits of what dlan owns) is
+corrected; no drift, nothing written. A refused or rolled-back commit is held until the branch
+moves; one whose run died is retried once.
+Exit status: 0 applied / in sync / busy, 1 refused / rolled back / error, 2 not configured.
 
   --wait SECONDS   wait this long for a running sync to finish (default 10)
   --retry-failed   try the branch head even if it failed before

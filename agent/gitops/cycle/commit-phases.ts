@@ -8,7 +8,7 @@ import type { DesiredState } from '../../slice/desired-state.ts';
 import { shortSha } from '../agent-log.ts';
 import type { CommitRef } from '../agent-state.ts';
 import { verifyCommitSignature } from '../verify-signature.ts';
-import { errorText, logPhase, stateOf, timed, type Cycle } from './cycle-context.ts';
+import { errorText, logPhase, timed, type Cycle } from './cycle-context.ts';
 import type { CycleEnd } from './cycle-end.ts';
 import { heldCommit } from './decide-head.ts';
 import { guardedApply } from './guarded-apply.ts';
@@ -36,12 +36,8 @@ async function fetchPhase(c: Cycle, w: Work): Promise<CycleEnd | null> {
     return { kind: 'unreachable', reason: e instanceof GitError ? e.message : `git: ${errorText(e)}` };
   }
   logPhase(c, 'fetch', w.sha);
-  const held = heldCommit(stateOf(c), w.sha, c.opts.retryFailed);
-  if (held) {
-    c.env.log.log('info', `phase=decide commit ${shortSha(w.sha)} failed before (${held.phase}); waiting for the branch to move`, { commit: shortSha(w.sha) });
-    return { kind: 'held', sha: w.sha, failed: held };
-  }
-  return null;
+  const held = heldCommit(c.rec.state, w.sha, c.opts.retryFailed);
+  return held ? { kind: 'held', sha: w.sha, failed: held } : null;
 }
 
 async function verifyPhase(c: Cycle, w: Work): Promise<CycleEnd | null> {
@@ -55,7 +51,7 @@ async function verifyPhase(c: Cycle, w: Work): Promise<CycleEnd | null> {
 
 async function loadPhase(c: Cycle, w: Work): Promise<CycleEnd | null> {
   const loaded = await loadDesired(c);
-  if (!loaded.ok) return { kind: 'refused', sha: w.sha, phase: loaded.phase, reason: loaded.reason };
+  if (!loaded.ok) return { kind: loaded.hostError ? 'failed' : 'refused', sha: w.sha, phase: loaded.phase, reason: loaded.reason };
   w.desired = loaded.desired;
   logPhase(c, 'load', w.sha);
   return null;
@@ -65,7 +61,7 @@ async function planPhase(c: Cycle, w: Work): Promise<CycleEnd | null> {
   try {
     w.plan = await timed(c, 'plan', () => c.backend.plan(w.desired!, c.bctx));
   } catch (e) {
-    return { kind: 'refused', sha: w.sha, phase: 'plan', reason: errorText(e) };
+    return { kind: 'failed', sha: w.sha, phase: 'plan', reason: errorText(e) };
   }
   logPhase(c, 'plan', w.sha, { changes: w.plan.changes.length, actions: w.plan.actions.length });
   return c.opts.stopping?.() ? { kind: 'stopping', sha: w.sha } : null;
@@ -87,21 +83,21 @@ async function applyPhase(c: Cycle, w: Work): Promise<CycleEnd> {
   return { kind: 'applied', sha, commit: w.commit!, changes: plan!.changes.length, upstreamAnswers: upstreamAnswers ?? null, desired: w.desired! };
 }
 
-export const COMMIT_PHASES: readonly Phase[] = [
+const PHASES: readonly Phase[] = [
   { name: 'fetch', run: fetchPhase },
   { name: 'verify', run: verifyPhase },
   { name: 'load', run: loadPhase },
   { name: 'plan', run: planPhase },
-  { name: 'apply', run: applyPhase },
 ];
 
-/** Runs the phases for the head `sha` until one ends the cycle. `enter` is told each phase first. */
+/** Runs the phases for the head `sha` until one ends the cycle (apply always does). `enter` is told each phase first. */
 export async function runCommitPhases(c: Cycle, sha: string, enter: (phase: string, sha: string) => Promise<void>): Promise<CycleEnd> {
   const w: Work = { sha };
-  for (const phase of COMMIT_PHASES) {
+  for (const phase of PHASES) {
     await enter(phase.name, w.sha);
     const end = await phase.run(c, w);
     if (end) return end;
   }
-  throw new Error('the apply phase ended without an outcome');
+  await enter('apply', w.sha);
+  return applyPhase(c, w);
 }

@@ -2,7 +2,7 @@
 // state (to decide); only the recorder (record-cycle.ts) changes it.
 import type { Backend, BackendContext } from '../../backend/backend.ts';
 import { shortSha } from '../agent-log.ts';
-import type { AgentState, AttemptResult } from '../agent-state.ts';
+import type { AttemptResult } from '../agent-state.ts';
 import type { SyncEnv } from '../sync-env.ts';
 import type { Recorder } from './record-cycle.ts';
 
@@ -33,11 +33,6 @@ export interface Cycle {
   backend: Backend;
   bctx: BackendContext;
   startedAt: number;
-}
-
-/** The state as the recorder holds it now (read-only for phases). */
-export function stateOf(c: Cycle): Readonly<AgentState> {
-  return c.rec.state;
 }
 
 export async function timed<T>(c: Cycle, phase: string, fn: () => Promise<T>): Promise<T> {

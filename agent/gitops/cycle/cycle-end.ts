@@ -13,6 +13,8 @@ export type CycleEnd =
   | { kind: 'applied'; sha: string; commit: CommitRef; changes: number; upstreamAnswers: Record<string, string[]> | null; desired: DesiredState }
   | { kind: 'unchanged'; sha: string }
   | { kind: 'refused'; sha: string; phase: string; reason: string }
+  /** This router could not take the head (a host error: missing uci, router not in the config): retried next run, not held. */
+  | { kind: 'failed'; sha: string; phase: string; reason: string }
   | { kind: 'unreachable'; reason: string }
   | { kind: 'held'; sha: string; failed: FailedCommit }
   | { kind: 'stopping'; sha: string }
@@ -26,9 +28,10 @@ export type DriftEnd =
   | { kind: 'corrected'; sha: string; targets: string[]; moved: string[]; upstreamAnswers: Record<string, string[]> | null }
   | { kind: 'failed'; message: string };
 
-/** Whether the cycle checks the applied commit for drift after this ending. */
-export function wantsDriftCheck(end: CycleEnd): boolean {
-  return end.kind === 'unchanged' || end.kind === 'refused' || end.kind === 'unreachable' || end.kind === 'held';
+/** Whether the cycle checks the applied commit for drift after this ending (not when that commit is held: rolled back by hand). */
+export function wantsDriftCheck(end: CycleEnd, applied: string | undefined): boolean {
+  if (end.kind === 'held' && end.sha === applied) return false;
+  return end.kind === 'unchanged' || end.kind === 'refused' || end.kind === 'failed' || end.kind === 'unreachable' || end.kind === 'held';
 }
 
 export interface LogLine {
@@ -105,18 +108,22 @@ function applied(state: AgentState, end: Extract<CycleEnd, { kind: 'applied' }>,
     consecutiveFailures: 0,
     lastError: null,
     failedCommits: state.failedCommits.filter((f) => f.sha !== sha),
+    crashes: null,
   };
   const r = ending(next, sha, 'applied', end.changes ? 'confirm' : 'plan', description);
   r.reports.push({ event: state.consecutiveFailures > 0 ? 'recovered' : 'applied', sha, state: 'success', description });
   return r;
 }
 
-function refused(state: AgentState, end: Extract<CycleEnd, { kind: 'refused' }>, drift: DriftEnd, at: string): Ending {
+/** A refused head is held until the branch moves; one that failed for a host reason is not. */
+function refused(state: AgentState, end: Extract<CycleEnd, { kind: 'refused' | 'failed' }>, drift: DriftEnd, at: string): Ending {
   const { sha, phase, reason } = end;
-  const next = failed({ ...state, failedCommits: pushBounded(state.failedCommits.filter((f) => f.sha !== sha), { sha, at, phase, reason }) }, sha, phase, reason, at);
-  const r = ending(next, sha, 'refused', phase, `refused ${shortSha(sha)}: ${reason}${drift.kind === 'corrected' ? ' (drift on the applied commit corrected)' : ''}`);
-  r.logs.push({ level: 'error', message: `phase=${phase} refused commit ${shortSha(sha)}: ${reason}`, fields: { commit: shortSha(sha) } });
-  r.reports.push({ event: 'refused', sha, state: 'failure', description: `refused (${phase}): ${reason}` });
+  const held = end.kind === 'refused';
+  const next = failed(held ? { ...state, failedCommits: pushBounded(state.failedCommits.filter((f) => f.sha !== sha), { sha, at, phase, reason }) } : state, sha, phase, reason, at);
+  const what = held ? 'refused' : 'cannot apply';
+  const r = ending(next, sha, held ? 'refused' : 'error', phase, `${what} ${shortSha(sha)}: ${reason}${drift.kind === 'corrected' ? ' (drift on the applied commit corrected)' : ''}`);
+  r.logs.push({ level: 'error', message: `phase=${phase} ${what} commit ${shortSha(sha)}: ${reason}`, fields: { commit: shortSha(sha) } });
+  r.reports.push({ event: held ? 'refused' : 'error', sha, state: 'failure', description: `${what} (${phase}): ${reason}` });
   return r;
 }
 
@@ -130,6 +137,7 @@ export function endCycle(state: AgentState, end: CycleEnd, drift: DriftEnd, at: 
       r = sameCommit(state, end.sha, drift, at);
       break;
     case 'refused':
+    case 'failed':
       r = refused(state, end, drift, at);
       break;
     case 'unreachable':
@@ -138,8 +146,9 @@ export function endCycle(state: AgentState, end: CycleEnd, drift: DriftEnd, at: 
       r.reports.push({ event: 'error', sha: state.applied?.sha ?? '', state: 'failure', description: end.reason, forge: false });
       break;
     case 'held': {
-      const message = `head ${shortSha(end.sha)} failed before: ${end.failed.reason} (sync --retry-failed tries it again)`;
+      const message = `head ${shortSha(end.sha)} failed before: ${end.failed.reason} (--retry-failed tries again)`;
       r = ending(state, end.sha, drift.kind === 'corrected' ? driftResult(drift) : 'skipped', 'decide', message);
+      r.logs.push({ level: 'info', message: `phase=decide commit ${shortSha(end.sha)} failed before (${end.failed.phase}); waiting for the branch to move`, fields: { commit: shortSha(end.sha) } });
       if (drift.kind !== 'corrected') r.attempt = null;
       break;
     }

@@ -8,8 +8,9 @@ export function heldCommit(state: Readonly<AgentState>, sha: string, retryFailed
   return retryFailed ? null : (state.failedCommits.find((f) => f.sha === sha) ?? null);
 }
 
+/** A held head is held even when it is the applied one (rolled back by hand); retrying it applies it anew. */
 export function decideHead(state: Readonly<AgentState>, sha: string, retryFailed: boolean): HeadDecision {
-  if (sha === state.applied?.sha) return { kind: 'same' };
   const failed = heldCommit(state, sha, retryFailed);
-  return failed ? { kind: 'held', failed } : { kind: 'new' };
+  if (failed) return { kind: 'held', failed };
+  return sha === state.applied?.sha && !state.failedCommits.some((f) => f.sha === sha) ? { kind: 'same' } : { kind: 'new' };
 }

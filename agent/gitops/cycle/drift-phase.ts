@@ -4,7 +4,7 @@
 import type { DesiredState } from '../../slice/desired-state.ts';
 import { shortSha } from '../agent-log.ts';
 import { readAppliedState, writeAppliedState } from './applied-state-cache.ts';
-import { errorText, logPhase, stateOf, timed, type Cycle } from './cycle-context.ts';
+import { errorText, logPhase, timed, type Cycle } from './cycle-context.ts';
 import type { DriftEnd } from './cycle-end.ts';
 import { guardedApply } from './guarded-apply.ts';
 import { loadDesired } from './load-phase.ts';
@@ -32,11 +32,11 @@ async function appliedDesired(c: Cycle, sha: string): Promise<DesiredState | nul
 
 export async function driftPhase(c: Cycle): Promise<DriftEnd> {
   const { env } = c;
-  const applied = stateOf(c).applied;
+  const applied = c.rec.state.applied;
   if (!applied) return { kind: 'none' };
   const desired = await appliedDesired(c, applied.sha);
   if (!desired) {
-    env.log.log('warn', 'drift check skipped: the applied commit is no longer available locally', { commit: shortSha(applied.sha) });
+    env.log.log('warn', 'drift check skipped: applied commit not in the clone', { commit: shortSha(applied.sha) });
     return { kind: 'none' };
   }
   let plan;
@@ -50,7 +50,7 @@ export async function driftPhase(c: Cycle): Promise<DriftEnd> {
   const targets = plan.changes.map((ch) => `${ch.kind} ${ch.target}`);
   // A name an upstream points at now answers differently: the nginx config follows DNS by design,
   // so this is reported as such (info), not as someone having changed the router (warn).
-  const moved = changedAnswers(stateOf(c).upstreamAnswers, plan.upstreamAnswers);
+  const moved = changedAnswers(c.rec.state.upstreamAnswers, plan.upstreamAnswers);
   if (moved.length > 0) {
     env.log.log('info', `upstreams changed: ${moved.join('; ')}; rewriting ${targets.join(', ')}`, { commit: shortSha(applied.sha) });
   } else {

@@ -3,7 +3,7 @@
 // is not confirmed it is rolled back here and the rollback recorded at once.
 import type { ApplyResult } from '../../backend/backend.ts';
 import type { DesiredState } from '../../slice/desired-state.ts';
-import { confirmHealthy, expectedAfter, takeBaseline } from '../probes/confirm-checks.ts';
+import { confirmHealthy, expectedAfter, takeBaseline, type HealthBaseline } from '../probes/confirm-checks.ts';
 import { rollBackPending } from '../rollback/roll-back-pending.ts';
 import { armRollbackTimer, claimPending, clearPending, recordSnapshot, stopTimer, type PendingConfirmation } from '../rollback/rollback-guard.ts';
 import { listSnapshotIds } from '../rollback/snapshot-ids.ts';
@@ -17,31 +17,34 @@ export function timerGraceSeconds(confirmTimeout: number): number {
   return Math.min(15, Math.max(2, Math.ceil(confirmTimeout / 4)));
 }
 
-async function rollBack(c: Cycle, pending: PendingConfirmation, message: string): Promise<Guarded> {
+/** `hold`: the confirm checks decided (the commit is held); an apply that threw (a host error) is not. */
+async function rollBack(c: Cycle, pending: PendingConfirmation, message: string, hold: boolean): Promise<Guarded> {
   if (!(await claimPending(c.env.host, c.env.paths, pending.token))) return { ok: false, message, rolledBack: false };
-  await timed(c, 'rollback', () => rollBackPending(c.env, pending, 'agent', message, (done) => c.rec.rollback(done)));
+  await timed(c, 'rollback', () => rollBackPending(c.env, pending, 'agent', message, (done) => c.rec.rollback(done), hold));
   return { ok: false, message, rolledBack: true };
 }
 
 /** Problems of the apply's own service actions, else of the confirm checks; [] = confirmed. */
-async function confirmProblems(c: Cycle, desired: DesiredState, applied: ApplyResult, baseline: Awaited<ReturnType<typeof takeBaseline>>, deadline: number): Promise<string[]> {
+async function confirmProblems(c: Cycle, applied: ApplyResult, expected: HealthBaseline, wgInterface: string, deadline: number): Promise<string[]> {
   const failedActions = applied.ran.filter((r) => !r.ok);
   if (failedActions.length) return failedActions.map((r) => `${r.action.service} ${r.action.action} failed: ${r.output.split('\n')[0] ?? ''}`.trim());
   const { host, settings, deps } = c.env;
   const confirm = await timed(c, 'confirm', () =>
-    confirmHealthy(host, deps.git, settings, expectedAfter(baseline, desired), desired.wireguard.interface, deadline, c.opts.confirmPollMs),
+    confirmHealthy(host, deps.git, settings, expected, wgInterface, deadline, c.opts.confirmPollMs),
   );
   return confirm.ok ? [] : confirm.problems;
 }
 
 export async function guardedApply(c: Cycle, desired: DesiredState, sha: string | null, reason: 'commit' | 'drift'): Promise<Guarded> {
   const { host, paths, settings } = c.env;
-  const baseline = await timed(c, 'baseline', () => takeBaseline(host, settings, desired.wireguard.interface));
+  const wgInterface = desired.wireguard.interface;
+  const expected = expectedAfter(await timed(c, 'baseline', () => takeBaseline(host, settings, wgInterface)), desired);
   const pending = await armRollbackTimer(host, paths, c.env.deps.selfArgv, {
     sha,
     reason,
     delaySeconds: settings.confirmTimeout + timerGraceSeconds(settings.confirmTimeout),
     snapshotsBefore: await listSnapshotIds(host, paths.root),
+    expect: { ...expected, wgInterface },
   });
   const deadline = pending.armedAt + settings.confirmTimeout * 1000;
   let applied: ApplyResult;
@@ -49,11 +52,11 @@ export async function guardedApply(c: Cycle, desired: DesiredState, sha: string 
     applied = await timed(c, 'apply', () => c.backend.apply(desired, c.bctx));
   } catch (e) {
     logPhase(c, 'apply', sha, { ok: false });
-    return rollBack(c, pending, `apply failed: ${errorText(e)}`);
+    return rollBack(c, pending, `apply failed: ${errorText(e)}`, false);
   }
   await recordSnapshot(host, paths, pending, applied.snapshot);
   logPhase(c, 'apply', sha, { changes: applied.changes.length, actions: applied.ran.length, snapshot: applied.snapshot ?? 'none' });
-  const problems = await confirmProblems(c, desired, applied, baseline, deadline);
+  const problems = await confirmProblems(c, applied, expected, wgInterface, deadline);
   if (problems.length === 0) {
     if (!(await claimPending(host, paths, pending.token))) return { ok: false, message: 'the rollback timer fired before the change was confirmed', rolledBack: false };
     await stopTimer(host, pending);
@@ -62,5 +65,5 @@ export async function guardedApply(c: Cycle, desired: DesiredState, sha: string 
     return { ok: true, applied };
   }
   logPhase(c, 'confirm', sha, { ok: false });
-  return rollBack(c, pending, `not confirmed within ${settings.confirmTimeout}s: ${problems.join('; ')}`);
+  return rollBack(c, pending, `not confirmed within ${settings.confirmTimeout}s: ${problems.join('; ')}`, true);
 }

@@ -1,11 +1,12 @@
 // load: read, validate and slice the checked-out commit into this router's desired state.
 import { loadConfigAt } from '../../load/load-config-at.ts';
-import { sliceRouter } from '../../slice/slice-router.ts';
+import { sliceRouter, UnknownRouterError } from '../../slice/slice-router.ts';
 import type { DesiredState } from '../../slice/desired-state.ts';
 import { formatDiagnostic } from '../../base/diagnostic.ts';
 import { errorText, timed, type Cycle } from './cycle-context.ts';
 
-export type Loaded = { ok: true; desired: DesiredState } | { ok: false; phase: 'load' | 'slice'; reason: string };
+/** `hostError`: the commit is fine, this router is not in it (a settings matter): not held. */
+export type Loaded = { ok: true; desired: DesiredState } | { ok: false; phase: 'load' | 'slice'; reason: string; hostError?: boolean };
 
 function relativeDiagnostics(text: string, repoDir: string): string {
   return text.split(`${repoDir}/`).join('');
@@ -27,6 +28,6 @@ export async function loadDesired(c: Cycle): Promise<Loaded> {
   try {
     return { ok: true, desired: await timed(c, 'slice', async () => sliceRouter(loaded.config, env.settings.router)) };
   } catch (e) {
-    return { ok: false, phase: 'slice', reason: errorText(e) };
+    return { ok: false, phase: 'slice', reason: errorText(e), hostError: e instanceof UnknownRouterError };
   }
 }

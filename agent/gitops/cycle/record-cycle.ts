@@ -10,6 +10,7 @@ import { waitForDecision } from '../rollback/rollback-guard.ts';
 import { report, type ReportEvent } from '../status/report-status.ts';
 import type { SyncEnv } from '../sync-env.ts';
 import { writeAppliedState } from './applied-state-cache.ts';
+import { recordCrash, type DiedRun } from './record-crash.ts';
 import type { SyncOutcome } from './cycle-context.ts';
 import { endCycle, type CycleEnd, type DriftEnd } from './cycle-end.ts';
 
@@ -42,6 +43,12 @@ export class Recorder {
   /** The branch head seen by this check of the remote. */
   sawRemote(sha: string): void {
     if (this.state.remote?.sha !== sha) this.state = { ...this.state, remote: { sha, checkedAt: this.now() } };
+  }
+
+  /** The run before this one died (its marker was still set). */
+  crashed(died: DiedRun): void {
+    this.state = recordCrash(this.state, died, this.now());
+    this.env.log.log('warn', `phase=recover ${this.state.lastError!.reason}`);
   }
 
   /** Records a rollback at once (before the pending confirmation is cleared). */

@@ -9,11 +9,10 @@
 // A refused or rolled-back commit is recorded and not retried until the branch moves; the router
 // keeps its last good config (and drift against it is still corrected).
 import { GitError } from '../../host/git-client.ts';
-import { shortSha } from '../agent-log.ts';
 import { isoTime } from '../agent-state.ts';
-import { rollBackPending } from '../rollback/roll-back-pending.ts';
+import { rollBackAfterDeath } from '../rollback/roll-back-pending.ts';
 import { claimPending, readPending, waitForDecision, type PendingConfirmation } from '../rollback/rollback-guard.ts';
-import { updateRunInfo } from '../run-file.ts';
+import { readRunInfo, updateRunInfo } from '../run-file.ts';
 import type { SyncEnv } from '../sync-env.ts';
 import { runCommitPhases } from './commit-phases.ts';
 import { errorText, timed, type Cycle, type SyncOptions, type SyncOutcome } from './cycle-context.ts';
@@ -54,25 +53,30 @@ async function mainPhases(c: Cycle): Promise<CycleEnd> {
   if ('kind' in head) return head;
   const decision = decideHead(c.rec.state, head.sha, c.opts.retryFailed);
   if (decision.kind === 'same') return { kind: 'unchanged', sha: head.sha };
-  if (decision.kind === 'held') {
-    c.env.log.log('info', `phase=decide commit ${shortSha(head.sha)} failed before (${decision.failed.phase}); waiting for the branch to move`, { commit: shortSha(head.sha) });
-    return { kind: 'held', sha: head.sha, failed: decision.failed };
-  }
-  return runCommitPhases(c, head.sha, async () => undefined);
+  if (decision.kind === 'held') return { kind: 'held', sha: head.sha, failed: decision.failed };
+  return runCommitPhases(c, head.sha, (phase, sha) => markRunning(c.env, sha, phase));
+}
+
+/** The marker a run that dies leaves behind (run.json, RAM): which head, which phase. */
+function markRunning(env: SyncEnv, sha: string | null, phase: string): Promise<void> {
+  return updateRunInfo(env.host, env.paths.runFile, { running: { sha, phase, at: isoTime(env.host.now()) } });
 }
 
 export async function runCycle(env: SyncEnv, opts: SyncOptions, startedAt: number): Promise<SyncOutcome> {
   const { host, paths, deps } = env;
+  const died = (await readRunInfo(host, paths.runFile))?.running ?? null;
+  await markRunning(env, null, 'head');
   const abandoned = await claimAbandoned(env);
   const rec = await Recorder.open(env);
+  if (died) rec.crashed(died);
   const backend = await deps.selectBackend(host, paths.root);
   const c: Cycle = { env, opts, rec, durations: {}, backend, bctx: { host, root: paths.root, reload: env.reload }, startedAt };
   let end: CycleEnd;
   let drift: DriftEnd = { kind: 'none' };
   try {
-    if (abandoned) await rollBackPending(env, abandoned, 'recovery', 'the agent stopped before confirming the change (killed or rebooted)', (done) => rec.rollback(done));
+    if (abandoned) await rollBackAfterDeath(env, abandoned, 'recovery', 'the agent stopped before confirming the change (killed or rebooted)', (done) => rec.rollback(done));
     end = await mainPhases(c);
-    if (wantsDriftCheck(end)) drift = await driftPhase(c);
+    if (wantsDriftCheck(end, rec.state.applied?.sha)) drift = await driftPhase(c);
   } catch (e) {
     // An unexpected failure (a bug, a full disk): record it, keep the last good config.
     end = { kind: 'internal', reason: errorText(e) };

@@ -38,6 +38,7 @@ export async function runSync(env: SyncEnv, opts: SyncOptions): Promise<SyncOutc
     await updateRunInfo(host, paths.runFile, {
       lastRun: outcome ? { at: isoTime(host.now()), result: outcome.result, sha: outcome.sha, durationMs, message: outcome.message } : null,
       mode: opts.mode,
+      running: null,
     }).catch(() => undefined);
     log.log(outcome && outcome.exitCode === 0 ? 'info' : 'warn', `phase=done result=${outcome?.result ?? 'error'}`, { commit: shortSha(outcome?.sha), ms: durationMs });
     await log.flush();

@@ -22,12 +22,13 @@ export interface RollbackDone {
 
 export function recordRollback(state: AgentState, done: RollbackDone): AgentState {
   const { at, sha, message } = done;
+  const phase = done.by === 'manual' ? 'rollback' : 'confirm';
   return {
     ...state,
     rollbacks: pushBounded(state.rollbacks, { at, sha, snapshot: done.snapshot, reason: done.reason, by: done.by }),
-    failedCommits: done.holdCommit && sha ? pushBounded(state.failedCommits.filter((f) => f.sha !== sha), { sha, at, phase: 'confirm', reason: message }) : state.failedCommits,
-    lastError: { sha, at, phase: 'confirm', reason: message },
-    lastAttempt: { sha, at, result: 'rolled-back', phase: 'confirm', message, durations: { rollback: done.ms } },
+    failedCommits: done.holdCommit && sha ? pushBounded(state.failedCommits.filter((f) => f.sha !== sha), { sha, at, phase, reason: message }) : state.failedCommits,
+    lastError: { sha, at, phase, reason: message },
+    lastAttempt: { sha, at, result: 'rolled-back', phase, message, durations: { rollback: done.ms } },
     consecutiveFailures: state.consecutiveFailures + 1,
   };
 }

@@ -12,6 +12,7 @@ import type { SyncEnv } from '../sync-env.ts';
 import { recordRollback, rollbackEvent, type RollbackDone } from './record-rollback.ts';
 import { clearPending, stopTimer, type PendingConfirmation } from './rollback-guard.ts';
 import { listSnapshotIds, newestSince } from './snapshot-ids.ts';
+import { confirmHealthy } from '../probes/confirm-checks.ts';
 
 async function restoreSnapshot(env: SyncEnv, snapshot: string): Promise<string | null> {
   try {
@@ -30,6 +31,7 @@ export async function rollBackPending(
   by: RollbackDone['by'],
   reason: string,
   record: (done: RollbackDone) => Promise<void>,
+  hold: boolean,
 ): Promise<RollbackDone> {
   const { host, paths, log } = env;
   const started = host.now();
@@ -43,7 +45,7 @@ export async function rollBackPending(
     by,
     error,
     message: `rolled back${pending.sha ? ` ${shortSha(pending.sha)}` : ''}: ${reason}${error ? ` (${error})` : ''}`,
-    holdCommit: pending.sha !== null && pending.reason === 'commit',
+    holdCommit: hold && pending.sha !== null && pending.reason === 'commit',
     ms: host.now() - started,
   };
   await record(done);
@@ -51,6 +53,19 @@ export async function rollBackPending(
   await clearPending(host, paths);
   log.log(error ? 'error' : 'warn', `phase=rollback ${done.message}`, { commit: shortSha(pending.sha), by, snapshot: snapshot ?? 'none', ms: host.now() - started });
   return done;
+}
+
+/**
+ * The agent that applied died before confirming (the timer fired, or the next run found its
+ * confirmation): was it the change? The confirm checks run once, briefly, before the rollback.
+ * Failing checks hold the commit like the agent's own confirm would; a healthy router means the
+ * agent was killed or crashed, and the commit is tried again (once: record-crash.ts).
+ */
+export async function rollBackAfterDeath(env: SyncEnv, pending: PendingConfirmation, by: 'timer' | 'recovery', why: string, record: (done: RollbackDone) => Promise<void>): Promise<RollbackDone> {
+  const e = pending.expect;
+  const check = await confirmHealthy(env.host, env.deps.git, env.settings, e ?? { peers: [], neighbors: [] }, e?.wgInterface ?? 'wg0', env.host.now() + 5000, 1000);
+  const reason = check.ok ? `${why}; healthy, so the commit is tried again` : `${why}: ${check.problems.join('; ')}`;
+  return rollBackPending(env, pending, by, reason, record, !check.ok);
 }
 
 /** Records a rollback made outside a sync cycle (the timer, `dlan-agent rollback`): state.json is read, changed by recordRollback, reported and written here. */

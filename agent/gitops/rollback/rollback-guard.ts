@@ -26,6 +26,8 @@ export interface PendingConfirmation {
   firesAt: number;
   agent: string;
   timer: string | null;
+  /** What the confirm checks expect (peers, neighbours): a rollback after the agent died checks them once. */
+  expect?: { peers: string[]; neighbors: string[]; wgInterface: string };
 }
 
 // $1 = seconds, then the command. setsid (when present) takes the sleeper out of the agent's
@@ -61,7 +63,7 @@ export async function armRollbackTimer(
   host: Host,
   paths: AgentPaths,
   selfArgv: readonly string[],
-  p: { sha: string | null; reason: 'commit' | 'drift'; delaySeconds: number; snapshotsBefore: string[] },
+  p: { sha: string | null; reason: 'commit' | 'drift'; delaySeconds: number; snapshotsBefore: string[]; expect: PendingConfirmation['expect'] },
 ): Promise<PendingConfirmation> {
   const me = await selfIdentity(host);
   const token = newToken();
@@ -76,6 +78,7 @@ export async function armRollbackTimer(
     firesAt: now + p.delaySeconds * 1000,
     agent: formatIdentity(me),
     timer: null,
+    expect: p.expect,
   };
   await host.files.remove(paths.pendingClaim);
   await writePending(host, paths, pending);

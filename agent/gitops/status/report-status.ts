@@ -39,25 +39,16 @@ export function commitStatusRequest(settings: AgentSettings, ev: ReportEvent): H
   const description = ev.description.length > 140 ? `${ev.description.slice(0, 137)}...` : ev.description;
   const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': 'dlan-agent' };
   const [owner, ...rest] = repo.split('/');
-  const name = rest.join('/');
-  switch (forge) {
-    case 'gitea':
-      if (token) headers.authorization = `token ${token}`;
-      return { method: 'POST', url: `${base}/api/v1/repos/${encodeURIComponent(owner!)}/${encodeURIComponent(name)}/statuses/${ev.sha}`, headers, body: JSON.stringify({ state: ev.state, context, description }), timeoutMs: TIMEOUT_MS };
-    case 'github':
-      if (token) headers.authorization = `Bearer ${token}`;
-      headers.accept = 'application/vnd.github+json';
-      return { method: 'POST', url: `${base}/repos/${encodeURIComponent(owner!)}/${encodeURIComponent(name)}/statuses/${ev.sha}`, headers, body: JSON.stringify({ state: ev.state, context, description }), timeoutMs: TIMEOUT_MS };
-    case 'gitlab':
-      if (token) headers['private-token'] = token;
-      return {
-        method: 'POST',
-        url: `${base}/api/v4/projects/${encodeURIComponent(repo)}/statuses/${ev.sha}`,
-        headers,
-        body: JSON.stringify({ state: ev.state === 'failure' ? 'failed' : ev.state, name: context, description }),
-        timeoutMs: TIMEOUT_MS,
-      };
+  const post = (path: string, body: object): HttpRequest => ({ method: 'POST', url: `${base}${path}/statuses/${ev.sha}`, headers, body: JSON.stringify(body), timeoutMs: TIMEOUT_MS });
+  if (forge === 'gitlab') {
+    if (token) headers['private-token'] = token;
+    return post(`/api/v4/projects/${encodeURIComponent(repo)}`, { state: ev.state === 'failure' ? 'failed' : ev.state, name: context, description });
   }
+  // Gitea and GitHub take the same body; the path and the token's scheme differ.
+  const path = `/repos/${encodeURIComponent(owner!)}/${encodeURIComponent(rest.join('/'))}`;
+  if (forge === 'github') headers.accept = 'application/vnd.github+json';
+  if (token) headers.authorization = forge === 'github' ? `Bearer ${token}` : `token ${token}`;
+  return post(forge === 'github' ? path : `/api/v1${path}`, { state: ev.state, context, description });
 }
 
 async function deliver(http: HttpClient, req: HttpRequest, log: AgentLog, what: string, sha: string): Promise<boolean> {
