@@ -44,8 +44,8 @@ export async function timed<T>(c: Cycle, phase: string, fn: () => Promise<T>): P
   }
 }
 
-export function logPhase(c: Cycle, phase: string, sha: string | null, fields: Record<string, string | number | boolean> = {}): void {
-  c.env.log.log('info', `phase=${phase}`, { commit: shortSha(sha), ms: c.durations[phase] ?? 0, ...fields });
+export function logPhase(c: Cycle, phase: string, sha: string | null, fields: Record<string, string | number | boolean> = {}, level: 'info' | 'debug' = 'info'): void {
+  c.env.log.log(level, `phase=${phase}`, { commit: shortSha(sha), ms: c.durations[phase] ?? 0, ...fields });
 }
 
 export function errorText(e: unknown): string {

@@ -45,7 +45,8 @@ export async function driftPhase(c: Cycle): Promise<DriftEnd> {
   } catch (e) {
     return { kind: 'failed', message: `drift check failed: ${errorText(e)}` };
   }
-  logPhase(c, 'plan', applied.sha, { changes: plan.changes.length });
+  // Nothing to do is the common case: a debug line (not sent to syslog, one program fewer per run).
+  logPhase(c, 'plan', applied.sha, { changes: plan.changes.length }, plan.changes.length ? 'info' : 'debug');
   if (plan.changes.length === 0) return { kind: 'none' };
   const targets = plan.changes.map((ch) => `${ch.kind} ${ch.target}`);
   // A name an upstream points at now answers differently: the nginx config follows DNS by design,
