@@ -77,7 +77,7 @@ function measure(n: number) {
 const self = fileURLToPath(import.meta.url);
 if (process.argv[2] === '--child') {
   process.stdout.write(JSON.stringify(measure(Number(process.argv[3]))));
-} else {
+} else if (process.argv[1] === self) {
   const sizes = process.argv.slice(2).map(Number).filter((x) => x > 0);
   const results = (sizes.length ? sizes : [10, 100, 1000]).map((n) => {
     const r = spawnSync(process.execPath, ['--import', 'tsx', self, '--child', String(n)], { encoding: 'utf8' });

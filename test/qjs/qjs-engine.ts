@@ -23,6 +23,13 @@ export interface QjsRunOptions {
   moduleNames?: 'bellard' | 'quickjs-ng';
   /** Give up after this long (a hung module fails the test instead of hanging it). */
   timeoutMs?: number;
+  /** The engine's own allocation limit (JS_SetMemoryLimit); beyond it, allocations throw. */
+  memoryLimitBytes?: number;
+  /**
+   * Leave the engine undisposed (for a process that exits right after, as the bench's children
+   * do): freeing a runtime that still holds objects aborts the whole wasm module, result and all.
+   */
+  noDispose?: boolean;
 }
 
 export interface QjsRunResult {
@@ -214,6 +221,7 @@ function setGlobal(vm: QuickJSContext, name: string, value: QuickJSHandle) {
 export async function runQjsModule(source: string, filename: string, opts: QjsRunOptions = {}): Promise<QjsRunResult> {
   const QuickJS = await getQuickJS();
   const runtime = QuickJS.newRuntime();
+  if (opts.memoryLimitBytes !== undefined) runtime.setMemoryLimit(opts.memoryLimitBytes);
   const names = opts.moduleNames === 'quickjs-ng' ? { std: 'qjs:std', os: 'qjs:os' } : { std: 'std', os: 'os' };
   runtime.setModuleLoader((name) => {
     if (name === names.std) return STAND_IN.std;
@@ -272,8 +280,10 @@ globalThis.console = { log: globalThis.print };`)).dispose();
     const heapBytes = heapSize(runtime.dumpMemoryUsage());
     return { exitCode: out.exitCode, stdout: out.stdout, stderr: out.stderr, uncaught, heapBytes };
   } finally {
-    vm.dispose();
-    runtime.dispose();
+    if (!opts.noDispose) {
+      vm.dispose();
+      runtime.dispose();
+    }
   }
 }
 
