@@ -1,7 +1,19 @@
 // What a backend (OpenWrt/UCI, Linux) offers the CLI and the GitOps agent. A backend turns one
 // router's DesiredState into concrete changes on the machine below `root`, applies only the
 // difference, and runs only the service actions those changes need.
+//
+// The contract (the same shape as netjsonconfig's render/plan split):
+//   render(state)        pure: the text of every target the backend would write (review, tests)
+//   plan(state, ctx)     reads the router once (uci export, files, ip/wg state, DNS answers) and
+//                        returns a PreparedChange: what will change, each change with its cause
+//   apply(prepared, ctx) executes exactly that prepared change: no second read of the config, no
+//                        second DNS lookup. It first re-reads the bytes plan read (cheap: files,
+//                        never `uci export` or the resolver) and throws StalePlanError when the
+//                        router changed in between: the caller plans again, explicitly.
+//   snapshots(ctx)       ids of the snapshots taken before applies, oldest first
+//   restore(ctx, id?)    puts a snapshot back; uninstall(ctx) removes everything dlan owns
 import type { Host } from '../host/host.ts';
+import type { LinkSecrets } from '../secrets/open-link-secrets.ts';
 import type { DesiredState } from '../slice/desired-state.ts';
 
 export type BackendName = 'openwrt' | 'linux';
@@ -14,6 +26,13 @@ export interface BackendContext {
   reload: boolean;
 }
 
+/**
+ * Why a change is in the plan: `config` the desired state changed since the last apply; `drift`
+ * the router no longer has what the last apply wrote (someone edited it); `dns` an upstream name
+ * of a service answers differently than at the last apply (nginx follows DNS by design).
+ */
+export type ChangeCause = 'config' | 'drift' | 'dns';
+
 /** One unit of difference between what the router has and what it should have. */
 export interface PlannedChange {
   /** What kind of thing changes: `uci`, `file`, `link`, `address`, `route`, `wireguard`, `nft`… */
@@ -23,7 +42,11 @@ export interface PlannedChange {
   op: 'add' | 'change' | 'delete';
   /** Human-readable detail (a unified diff for files, `old → new` for options). Never secrets. */
   detail: string;
+  cause: ChangeCause;
 }
+
+/** A difference as the planners compute it; the backend adds its cause. */
+export type Difference = Omit<PlannedChange, 'cause'>;
 
 /** A graceful service action, in the order it must run. */
 export interface ServiceAction {
@@ -43,11 +66,19 @@ export interface Plan {
   actions: ServiceAction[];
   /**
    * What the router's resolver answered for the service upstream names the plan rendered with
-   * (name → sorted addresses; `[]` = unresolved). Absent when no upstream is a name. The agent
-   * keeps the answers of its last apply, so a later change of the rendered nginx config can be
-   * told apart: DNS moved (expected, reported as "upstreams changed") or someone edited (drift).
+   * (name → sorted addresses; `[]` = unresolved). Absent when no upstream is a name.
    */
   upstreamAnswers?: Record<string, string[]>;
+}
+
+/**
+ * A plan ready to apply. Everything apply needs (rendered content, uci commands, the bytes that
+ * were read) is held by the backend that made it, out of sight: JSON.stringify of a prepared
+ * change is the public plan, never a key. A prepared change is applied at most once.
+ */
+export interface PreparedChange extends Plan {
+  /** Digest of everything plan read from the router (for logs; apply compares the bytes). */
+  fingerprint: string;
 }
 
 export interface ApplyResult extends Plan {
@@ -57,14 +88,55 @@ export interface ApplyResult extends Plan {
   ran: { action: ServiceAction; ok: boolean; output: string }[];
 }
 
+/** What a backend would write, as text: UCI packages as `uci show` lines, files as their bytes. */
+export interface Rendered {
+  backend: BackendName;
+  /** In the backend's order (UCI packages, then files); secret options appear as `(secret)`. */
+  targets: { target: string; text: string }[];
+}
+
+/** What render cannot know by itself; review leaves them out (placeholders, names unresolved). */
+export interface RenderInputs {
+  privateKey?: string;
+  psks?: LinkSecrets;
+  upstreamAnswers?: Record<string, string[]>;
+}
+
+/** A rendered target that differs between two renderings (review). */
+export interface TargetChange {
+  target: string;
+  op: 'add' | 'change' | 'delete';
+  before: string | null;
+  after: string | null;
+}
+
 export interface Backend {
   name: BackendName;
+  /** Pure: no I/O. */
+  render(state: DesiredState, inputs?: RenderInputs): Rendered;
+  /** Pure: the service actions changed render targets need, in order (review). */
+  actionsFor(changed: TargetChange[]): ServiceAction[];
   /** Reads the current state and computes changes + actions. Writes nothing. */
-  plan(state: DesiredState, ctx: BackendContext): Promise<Plan>;
-  /** Plan, snapshot what will be touched, write, verify, then run the actions (when ctx.reload). */
-  apply(state: DesiredState, ctx: BackendContext): Promise<ApplyResult>;
+  plan(state: DesiredState, ctx: BackendContext): Promise<PreparedChange>;
+  /** Snapshot what will be touched, write, verify, then run the actions (when ctx.reload). */
+  apply(prepared: PreparedChange, ctx: BackendContext): Promise<ApplyResult>;
+  /** Snapshot ids, oldest first. */
+  snapshots(ctx: BackendContext): Promise<string[]>;
   /** Puts back the files of a snapshot (the latest when id is omitted) and reruns the actions. */
   restore(ctx: BackendContext, snapshotId?: string): Promise<ApplyResult>;
   /** Removes everything dlan-agent owns and restores what it took over. */
   uninstall(ctx: BackendContext): Promise<ApplyResult>;
+}
+
+/** The router changed between plan and apply; nothing was written. Plan again. */
+export class StalePlanError extends Error {
+  constructor(readonly changed: string[]) {
+    super(`the router changed since this plan was made (${changed.slice(0, 5).join(', ')}${changed.length > 5 ? ', …' : ''}): nothing was written; plan again`);
+    this.name = 'StalePlanError';
+  }
+}
+
+/** plan + apply in one call, for callers that show nothing in between (CLI `apply`, tests). */
+export async function planAndApply(backend: Backend, state: DesiredState, ctx: BackendContext): Promise<ApplyResult> {
+  return backend.apply(await backend.plan(state, ctx), ctx);
 }

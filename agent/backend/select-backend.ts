@@ -17,9 +17,12 @@ export async function detectBackend(host: Host, root: string): Promise<BackendNa
   return release !== null ? 'openwrt' : 'linux';
 }
 
-export async function selectBackend(host: Host, root: string, explicit?: string): Promise<Backend> {
-  const name = explicit ?? (await detectBackend(host, root));
+export function backendNamed(name: string): Backend {
   if (name === 'openwrt') return openwrtBackend;
   if (name === 'linux') return linuxBackend;
   throw new BackendChoiceError(`unknown backend ${JSON.stringify(name)} (use openwrt or linux)`);
+}
+
+export async function selectBackend(host: Host, root: string, explicit?: string): Promise<Backend> {
+  return backendNamed(explicit ?? (await detectBackend(host, root)));
 }

@@ -1,14 +1,10 @@
 // What a change of the config repo does to every router, before it lands: each router's slice is
-// rendered from the base and the proposed config (as the OpenWrt backend would write it: UCI
-// options and files), compared, and the service actions that would follow are listed. Pure: the
-// caller reads both configs. Secrets (keys) never appear: the private key is a placeholder and
-// secret options print as `(secret)`.
-import { planServiceActions } from '../backend/openwrt/plan/plan-service-actions.ts';
-import { renderFiles } from '../backend/openwrt/render/render-files.ts';
-import { renderUci } from '../backend/openwrt/render/render-uci.ts';
-import { SECRET_OPTIONS, UCI_PACKAGES } from '../backend/openwrt/render/rendered-uci.ts';
+// rendered from the base and the proposed config by the router's own backend (`render`: UCI
+// packages and files on OpenWrt, native files on Debian), compared, and the service actions that
+// would follow are listed (`actionsFor`). Pure: the caller reads both configs. Secrets (keys)
+// never appear: render leaves the private key a placeholder and prints secret options as `(secret)`.
+import type { Backend, ServiceAction, TargetChange } from '../backend/backend.ts';
 import { unifiedDiff } from '../backend/common/unified-diff.ts';
-import type { ServiceAction } from '../backend/backend.ts';
 import type { Config } from '../config/config-types.ts';
 import { sliceRouter } from '../slice/slice-router.ts';
 
@@ -16,70 +12,43 @@ export type RouterChange = 'added' | 'removed' | 'changed' | 'unchanged';
 
 export interface RouterReview {
   router: string;
+  /** Which backend rendered it (`openwrt`, `linux`). */
+  backend: string;
   change: RouterChange;
   /** Unified diffs of the UCI packages (`uci show` lines) and files that change. */
   diffs: { target: string; diff: string }[];
   actions: ServiceAction[];
 }
 
-const KEY_PLACEHOLDER = '(router key)';
-
-function quote(v: string): string {
-  return `'${v.replace(/'/g, "'\\''")}'`;
+function renderView(backend: Backend, config: Config, router: string): Map<string, string> {
+  return new Map(backend.render(sliceRouter(config, router)).targets.map((t) => [t.target, t.text]));
 }
 
-/** One router's OpenWrt rendering as `uci show`-style lines per package, plus its files. */
-function renderRouterView(config: Config, router: string): { uci: Map<string, string>; files: Map<string, string> } {
-  const state = sliceRouter(config, router);
-  const rendered = renderUci(state, KEY_PLACEHOLDER);
-  const uci = new Map<string, string>();
-  for (const pkg of UCI_PACKAGES) {
-    const lines: string[] = [];
-    for (const s of rendered.sections[pkg]) {
-      lines.push(`${pkg}.${s.name}=${s.type}`);
-      for (const [opt, value] of s.options) {
-        if (value === null) continue;
-        const shown = SECRET_OPTIONS.has(opt) ? '(secret)' : Array.isArray(value) ? value.map(quote).join(' ') : quote(value);
-        lines.push(`${pkg}.${s.name}.${opt}=${shown}`);
-      }
-    }
-    for (const r of rendered.replace[pkg]) lines.push(`${pkg}: takes over ${r.type}${r.name ? ` '${r.name}'` : ''}`);
-    uci.set(pkg, lines.length ? `${lines.join('\n')}\n` : '');
-  }
-  const files = new Map(renderFiles(state, { streamModuleLoadedElsewhere: false }).map((f) => [f.path, f.content]));
-  return { uci, files };
-}
-
-export function reviewConfigChange(base: Config | null, head: Config): RouterReview[] {
+/** `backendOf` names each router's backend (its platform); OpenWrt when the caller does not know. */
+export function reviewConfigChange(base: Config | null, head: Config, backendOf: (router: string) => Backend): RouterReview[] {
   const names = [...new Set([...(base?.routers.map((r) => r.name) ?? []), ...head.routers.map((r) => r.name)])].sort();
   return names.map((router) => {
+    const backend = backendOf(router);
     const inBase = base?.routers.some((r) => r.name === router) ?? false;
     const inHead = head.routers.some((r) => r.name === router);
-    const before = inBase ? renderRouterView(base!, router) : null;
-    const after = inHead ? renderRouterView(head, router) : null;
+    const before = inBase ? renderView(backend, base!, router) : null;
+    const after = inHead ? renderView(backend, head, router) : null;
     const diffs: { target: string; diff: string }[] = [];
-    const packages = new Set<string>();
-    const files = new Map<string, 'add' | 'change' | 'delete'>();
-    for (const pkg of UCI_PACKAGES) {
-      const a = before?.uci.get(pkg) ?? '';
-      const b = after?.uci.get(pkg) ?? '';
-      if (a !== b) {
-        packages.add(pkg);
-        diffs.push({ target: `uci ${pkg}`, diff: unifiedDiff(a, b, pkg) });
-      }
-    }
-    const paths = [...new Set([...(before?.files.keys() ?? []), ...(after?.files.keys() ?? [])])].sort();
-    for (const p of paths) {
-      const a = before?.files.get(p) ?? null;
-      const b = after?.files.get(p) ?? null;
+    const changed: TargetChange[] = [];
+    const targets = [...new Set([...(before?.keys() ?? []), ...(after?.keys() ?? [])])];
+    // UCI packages first (as `uci <pkg>`, in the backend's order), then files by path.
+    targets.sort((a, b) => Number(!a.startsWith('uci ')) - Number(!b.startsWith('uci ')) || (a.startsWith('uci ') ? 0 : a < b ? -1 : a > b ? 1 : 0));
+    for (const t of targets) {
+      const isUci = t.startsWith('uci ');
+      const a = before?.get(t) ?? (isUci ? '' : null);
+      const b = after?.get(t) ?? (isUci ? '' : null);
       if (a === b) continue;
-      files.set(p, a === null ? 'add' : b === null ? 'delete' : 'change');
-      diffs.push({ target: p, diff: unifiedDiff(a, b, p) });
+      changed.push({ target: t, op: a === null || a === '' ? 'add' : b === null || b === '' ? 'delete' : 'change', before: a, after: b });
+      diffs.push({ target: t, diff: unifiedDiff(a, b, isUci ? t.slice(4) : t) });
     }
-    const peersChanged = diffs.some((d) => d.target === 'uci network' && /\.dlan_peer_/.test(d.diff));
-    const actions = planServiceActions({ packages, peersChanged, wgInterface: 'wg0', files, odhcpd: null });
+    const actions = backend.actionsFor(changed);
     const change: RouterChange = !inBase ? 'added' : !inHead ? 'removed' : diffs.length > 0 ? 'changed' : 'unchanged';
-    return { router, change, diffs, actions };
+    return { router, backend: backend.name, change, diffs, actions };
   });
 }
 
@@ -91,7 +60,7 @@ export function formatReviewMarkdown(reviews: RouterReview[], baseLabel: string)
     out.push(`| ${r.router} | ${r.change} | ${reloads} |`);
   }
   for (const r of reviews.filter((x) => x.diffs.length > 0)) {
-    out.push('', `#### ${r.router} (${r.change})`, '');
+    out.push('', `#### ${r.router} (${r.change}${r.backend === 'openwrt' ? '' : `, ${r.backend}`})`, '');
     for (const d of r.diffs) out.push('```diff', d.diff.trimEnd(), '```');
   }
   return `${out.join('\n')}\n`;

@@ -9,7 +9,10 @@ function refuse(): never {
 
 export const linuxBackend: Backend = {
   name: 'linux',
+  render: () => refuse(),
+  actionsFor: () => refuse(),
   plan: async () => refuse(),
+  snapshots: async () => refuse(),
   apply: async () => refuse(),
   restore: async () => refuse(),
   uninstall: async () => refuse(),

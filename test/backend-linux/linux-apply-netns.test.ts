@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BackendContext } from '../../agent/backend/backend.ts';
 import { createLinuxBackend } from '../../agent/backend/linux/linux-backend.ts';
+import { planAndApply } from '../../agent/backend/backend.ts';
 import { createNodeHost } from '../../agent/host/node-host.ts';
 import type { Host } from '../../agent/host/host.ts';
 import { encryptAgeArmored } from '../../agent/secrets/age-encrypt.ts';
@@ -114,7 +115,7 @@ async function pingOk(from: R, to: string): Promise<boolean> {
 
 test('apply builds lo, LAN, WAN, wg0 (wireguard-go) and the VXLAN link; packets cross it', async () => {
   for (const r of routers) {
-    const res = await backend.apply(twoRouterState(r, keys), ctx(r));
+    const res = await planAndApply(backend, twoRouterState(r, keys), ctx(r));
     assert.ok(res.changes.length > 0 && res.snapshot !== null);
     assert.deepEqual(res.ran.filter((x) => !x.ok), [], 'every action ran');
     assert.ok(res.ran.some((x) => x.action.service === 'nftables'), 'the ruleset is loaded');
@@ -150,7 +151,7 @@ test('a second apply changes nothing: zero writes, zero commands that change any
     const plan = await backend.plan(twoRouterState(r, keys), ctx(r, host));
     assert.deepEqual(plan.changes, [], `${r}: plan shows no change`);
     assert.deepEqual(plan.actions, []);
-    const res = await backend.apply(twoRouterState(r, keys), ctx(r, host));
+    const res = await planAndApply(backend, twoRouterState(r, keys), ctx(r, host));
     assert.equal(res.snapshot, null);
     assert.deepEqual(res.ran, []);
     assert.deepEqual(counters.writes, [], `${r}: no file written`);
@@ -162,18 +163,18 @@ test('a second apply changes nothing: zero writes, zero commands that change any
 test('changing one link (its VNI) recreates only that VXLAN device; an MTU change is made in place', async () => {
   const wgBefore = linkJson('ra', 'wg0')!.ifindex;
   const { host, counters } = countingHost(namespacedHost(quietHost, holders.ra!));
-  const res = await backend.apply(twoRouterState('ra', keys, { vni: 300 }), ctx('ra', host));
+  const res = await planAndApply(backend, twoRouterState('ra', keys, { vni: 300 }), ctx('ra', host));
   assert.ok(res.changes.length > 0);
   for (const c of res.changes) assert.match(c.target, /dlan_vx2/, `only the link changes, got ${c.kind} ${c.target}`);
   for (const argv of mutatingExecs(counters.execs)) assert.ok(argv.includes('dlan_vx2'), `unexpected command ${argv.join(' ')}`);
   assert.deepEqual(res.actions, [], 'a VNI change needs no daemon action');
   assert.equal(linkJson('ra', 'wg0')!.ifindex, wgBefore, 'wg0 was not recreated');
   assert.equal(linkJson('ra', 'dlan_vx2')!.linkinfo?.info_data['id'], 300);
-  await backend.apply(twoRouterState('rb', keys, { vni: 300 }), ctx('rb'));
+  await planAndApply(backend, twoRouterState('rb', keys, { vni: 300 }), ctx('rb'));
   assert.ok(await pingOk('ra', '10.0.4.10'), 'the recreated link carries packets');
 
   const vxBefore = linkJson('ra', 'dlan_vx2')!.ifindex;
-  const mtu = await backend.apply(twoRouterState('ra', keys, { vni: 300, mtu: 1300 }), ctx('ra'));
+  const mtu = await planAndApply(backend, twoRouterState('ra', keys, { vni: 300, mtu: 1300 }), ctx('ra'));
   assert.deepEqual(mtu.changes.map((c) => `${c.kind} ${c.target} ${c.op}`), ['link link dlan_vx2 change']);
   assert.equal(linkJson('ra', 'dlan_vx2')!.ifindex, vxBefore, 'MTU changed in place');
   assert.equal(linkJson('ra', 'dlan_vx2')!.mtu, 1300);
@@ -223,7 +224,7 @@ test('sealed preshared key: opened with each router\'s age identity, set on both
     assert.ok(peer, `${r}: the peer changes`);
     assert.match(peer.detail, /preshared-key \(secret changed\)/);
     assert.ok(!JSON.stringify(plan).includes(psk), `${r}: the plan never shows the key`);
-    await backend.apply(withSealedPsk(twoRouterState(r, keys, { vni: 300 }), sealed), ctx(r, host));
+    await planAndApply(backend, withSealedPsk(twoRouterState(r, keys, { vni: 300 }), sealed), ctx(r, host));
     const argvs = counters.execs.map((e) => e.join(' '));
     assert.ok(argvs.some((a) => a.includes('preshared-key /dev/stdin')), `${r}: set through stdin`);
     assert.ok(!argvs.some((a) => a.includes(psk)), `${r}: the key is on no command line`);
@@ -238,14 +239,14 @@ test('sealed preshared key: opened with each router\'s age identity, set on both
   // A new key sealed to rb only: ra cannot open it and refuses before anything is written or run.
   const other = await encryptAgeArmored(Buffer.from(must(['wg', 'genpsk']).trim(), 'base64'), [recipients[1]!], random);
   const { host, counters } = countingHost(namespacedHost(quietHost, holders.ra!));
-  await assert.rejects(backend.apply(withSealedPsk(twoRouterState('ra', keys, { vni: 300 }), other), ctx('ra', host)), LinkSecretError);
+  await assert.rejects(planAndApply(backend, withSealedPsk(twoRouterState('ra', keys, { vni: 300 }), other), ctx('ra', host)), LinkSecretError);
   assert.deepEqual(counters.writes, []);
   assert.deepEqual(mutatingExecs(counters.execs), []);
   assert.equal(pskColumn('ra'), psk, 'the key in wg0 is unchanged');
 
   // The sealed key leaves the config: removed on both ends (preshared-key /dev/null).
   for (const r of routers) {
-    const res = await backend.apply(twoRouterState(r, keys, { vni: 300 }), ctx(r));
+    const res = await planAndApply(backend, twoRouterState(r, keys, { vni: 300 }), ctx(r));
     assert.ok(res.changes.some((c) => /preshared-key removed/.test(c.detail)), `${r}: removal planned`);
     assert.equal(pskColumn(r), '(none)', `${r}: no preshared key any more`);
   }

@@ -12,6 +12,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLinuxBackend } from '../../agent/backend/linux/linux-backend.ts';
+import { planAndApply } from '../../agent/backend/backend.ts';
 import { createNodeHost } from '../../agent/host/node-host.ts';
 import { loadConfig } from '../../agent/load/load-config.ts';
 import type { Config } from '../../agent/config/config-types.ts';
@@ -117,7 +118,7 @@ async function pings(run: (argv: string[]) => { code: number }, target: string):
 
 test('a client at home and egress on a Linux router: tunnel both ways, internet masqueraded, idempotent, removable', async () => {
   const withClient = config(true);
-  const first = await backend.apply(sliceRouter(withClient, 'solo'), ctx());
+  const first = await planAndApply(backend, sliceRouter(withClient, 'solo'), ctx());
   assert.deepEqual(first.ran.filter((x) => !x.ok), []);
   const routes = inRouter(['ip', '-j', 'route', 'show', 'dev', 'wg0', 'proto', 'static']).out;
   assert.deepEqual((JSON.parse(routes) as { dst: string; metric?: number }[]).map((r) => [r.dst, r.metric]), [['10.1.2.1', 1]]);
@@ -156,7 +157,7 @@ test('a client at home and egress on a Linux router: tunnel both ways, internet 
   const again = await backend.plan(sliceRouter(withClient, 'solo'), ctx());
   assert.deepEqual(again.changes, [], 'a second apply changes nothing');
 
-  const without = await backend.apply(sliceRouter(config(false), 'solo'), ctx());
+  const without = await planAndApply(backend, sliceRouter(config(false), 'solo'), ctx());
   assert.deepEqual(without.ran.filter((x) => !x.ok), []);
   assert.equal(inRouter(['ip', '-j', 'route', 'show', 'dev', 'wg0', 'proto', 'static']).out.trim(), '[]');
   assert.equal(inRouter(['ip', '-6', 'route', 'show', 'dev', 'wg0', 'proto', 'static']).out.trim(), '');

@@ -57,6 +57,30 @@ test('review: a link cost change means birdc configure on both ends; no change e
   }
 });
 
+test('review: a Debian router (--linux) is reviewed as the Linux backend renders it, not as OpenWrt', () => {
+  const dir = repoWithReference();
+  try {
+    const file = join(dir, 'mesh', 'dlan.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('cost: 5', 'cost: 7'));
+    const r = spawnSync(process.execPath, [cli, 'review', join(dir, 'mesh'), '--base', 'main', '--linux', 'r2', '--json'], { encoding: 'utf8' });
+    assert.equal(r.status, 2, r.stderr);
+    const reviews = JSON.parse(r.stdout) as { router: string; backend: string; diffs: { target: string }[]; actions: { service: string; action: string; argv: string[] }[] }[];
+    const r2 = reviews.find((x) => x.router === 'r2')!;
+    const r3 = reviews.find((x) => x.router === 'r3')!;
+    assert.equal(r2.backend, 'linux');
+    assert.deepEqual(r2.diffs.map((d) => d.target), ['/etc/bird/bird.conf'], 'the Debian path of bird.conf');
+    assert.deepEqual(r2.actions.map((a) => a.argv.join(' ')), ['systemctl reload bird.service']);
+    assert.equal(r3.backend, 'openwrt');
+    assert.deepEqual(r3.diffs.map((d) => d.target), ['/etc/bird.conf']);
+    assert.deepEqual(r3.actions.map((a) => a.argv.join(' ')), ['birdc configure']);
+    const unknown = spawnSync(process.execPath, [cli, 'review', join(dir, 'mesh'), '--base', 'main', '--linux', 'r9'], { encoding: 'utf8' });
+    assert.equal(unknown.status, 64, unknown.stderr);
+    assert.match(unknown.stderr, /r9/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('review: an invalid proposal exits 1 with the validation messages', () => {
   const dir = repoWithReference();
   try {

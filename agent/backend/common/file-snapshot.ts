@@ -69,6 +69,11 @@ export async function takeSnapshot(host: Host, opts: { root: string; dir: string
   return id;
 }
 
+/** Snapshot ids, oldest first. */
+export async function listSnapshotIds(host: Host, dir: string): Promise<string[]> {
+  return ((await host.files.list(dir)) ?? []).filter((n) => !n.startsWith('.')).sort();
+}
+
 /** The manifest of snapshot `id`, or of the latest one; null when there is none. */
 export async function readSnapshot(host: Host, dir: string, id?: string): Promise<SnapshotManifest | null> {
   const names = ((await host.files.list(dir)) ?? []).filter((n) => !n.startsWith('.'));

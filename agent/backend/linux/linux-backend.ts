@@ -3,10 +3,12 @@
 // bird and a private nginx. Same contract as the OpenWrt backend: plan writes nothing; apply
 // snapshots what it touches, writes only what differs, runs only the actions the changes need;
 // a second apply does nothing at all.
-import type { ApplyResult, Backend, BackendContext, Plan, PlannedChange, ServiceAction } from '../backend.ts';
+import type { ApplyResult, Backend, BackendContext, Difference, Plan, ServiceAction } from '../backend.ts';
+import { byOperator } from '../common/change-cause.ts';
+import { prepare, takePrepared } from '../common/prepared-change.ts';
 import type { DesiredState } from '../../slice/desired-state.ts';
 import type { Host } from '../../host/host.ts';
-import { readSnapshot, restoreSnapshotFiles, takeSnapshot } from '../common/file-snapshot.ts';
+import { listSnapshotIds, readSnapshot, restoreSnapshotFiles, takeSnapshot } from '../common/file-snapshot.ts';
 import { readRouterKey } from '../common/router-key.ts';
 import { openRouterLinkSecrets } from '../../secrets/open-link-secrets.ts';
 import { unifiedDiff } from '../common/unified-diff.ts';
@@ -17,10 +19,11 @@ import { LINUX_FILES, underRoot } from './linux-paths.ts';
 import { NFT_TABLE } from './render-nftables.ts';
 import { planInterfaces, planTeardown, type NetStep } from './plan-interfaces.ts';
 import { planServiceActions } from './plan-service-actions.ts';
-import { nftLoadArgv, planLinux, ROLE_BY_PATH, type LinuxBackendOptions, type LinuxPlan } from './plan-linux.ts';
+import { netStateText, nftLoadArgv, planLinux, renderLinux, ROLE_BY_PATH, type LinuxBackendOptions, type LinuxPlan } from './plan-linux.ts';
+import { NGINX_STREAM_MODULE } from './linux-paths.ts';
 import { runNetSteps } from './run-net-steps.ts';
 import type { FileRole } from './render-linux-files.ts';
-import { detectServiceManager, type ManagedService, type ServiceManager } from './service-manager.ts';
+import { detectServiceManager, systemdManager, type ManagedService, type ServiceManager } from './service-manager.ts';
 
 const at = (root: string, p: string) => underRoot(root, p);
 
@@ -58,16 +61,15 @@ async function finishActions(host: Host, root: string, ledger: LinuxLedger, acti
   return ran;
 }
 
-async function applyLinux(state: DesiredState, ctx: BackendContext, opts: LinuxBackendOptions): Promise<ApplyResult> {
+async function applyLinux(plan: LinuxPlan, ctx: BackendContext): Promise<ApplyResult> {
   const { host, root } = ctx;
-  const plan = await planLinux(state, ctx, opts);
   if (plan.changes.length === 0 && plan.actions.length === 0) return { ...publicPlan(plan), snapshot: null, ran: [] };
 
   // nginx -t binds its listen addresses, so nginx is checked once the interfaces have them.
   await checkLinuxFiles(host, root, plan.writes.filter((w) => w.file.role !== 'nginx'));
   const touched = [...plan.files.map((f) => f.path), ...plan.deletes, LINUX_FILES.ledger, LINUX_FILES.appliedState];
   const snapshot = await takeSnapshot(host, { root, dir: at(root, LINUX_FILES.snapshots), backend: 'linux', paths: touched });
-  host.log.log('info', 'linux apply', { router: state.router, changes: plan.changes.length, actions: plan.actions.length, snapshot });
+  host.log.log('info', 'linux apply', { router: plan.router, changes: plan.changes.length, actions: plan.actions.length, snapshot });
 
   const ledger: LinuxLedger = { ...plan.ledger, takenOver: [...plan.ledger.takenOver], files: [...plan.ledger.files] };
   try {
@@ -146,7 +148,7 @@ async function restoreLinux(ctx: BackendContext, snapshotId: string | undefined,
   const nftGone = changedPaths.includes(LINUX_FILES.nftRuleset) && (await host.files.read(at(root, LINUX_FILES.nftRuleset))) === null;
   const actions = actionsForPaths(changedPaths, root, await detectServiceManager(host, root), nftGone);
   const ledger: LinuxLedger = { ...restored, ...ownership };
-  const changes: PlannedChange[] = [...steps.map((s) => s.change), ...changedPaths.map((p) => ({ kind: 'file', target: p, op: 'change' as const, detail: `restored from snapshot ${manifest.id}` }))];
+  const changes = byOperator([...steps.map((s) => s.change), ...changedPaths.map((p) => ({ kind: 'file', target: p, op: 'change' as const, detail: `restored from snapshot ${manifest.id}` }))]);
   const ran = await finishActions(host, root, ledger, actions, ctx.reload);
   return { backend: 'linux', router: state?.router ?? '', changes, actions, snapshot: manifest.id, ran };
 }
@@ -164,7 +166,7 @@ async function uninstallLinux(ctx: BackendContext, opts: LinuxBackendOptions): P
     steps = planTeardown(await readCurrentNetState(host, 'wg0'), ledger);
     await runNetSteps(host, steps);
   }
-  const changes: PlannedChange[] = steps.map((s) => s.change);
+  const changes: Difference[] = steps.map((s) => s.change);
   const changedPaths: string[] = [];
   for (const path of ledger.files) {
     const now = await host.files.read(at(root, path));
@@ -183,14 +185,28 @@ async function uninstallLinux(ctx: BackendContext, opts: LinuxBackendOptions): P
   const ran = ctx.reload ? await runActions(host, finalActions) : [];
   for (const p of [LINUX_FILES.ledger, LINUX_FILES.appliedState]) await host.files.remove(at(root, p));
   for (const p of ledger.takenOver) await host.files.remove(at(root, `${LINUX_FILES.originals}${p}`));
-  return { backend: 'linux', router, changes, actions: finalActions, snapshot, ran };
+  return { backend: 'linux', router, changes: byOperator(changes), actions: finalActions, snapshot, ran };
 }
 
 export function createLinuxBackend(opts: LinuxBackendOptions = {}): Backend {
   return {
     name: 'linux',
-    plan: async (state, ctx) => publicPlan(await planLinux(state, ctx, opts)),
-    apply: (state, ctx) => applyLinux(state, ctx, opts),
+    render(state, inputs) {
+      const files = renderLinux(state, '/', NGINX_STREAM_MODULE, inputs);
+      return { backend: 'linux', targets: files.map((f) => ({ target: f.path, text: f.content })).sort((a, b) => (a.target < b.target ? -1 : 1)) };
+    },
+    actionsFor: (changed) => actionsForPaths(changed.map((c) => c.target), '/', systemdManager(false), changed.some((c) => c.target === LINUX_FILES.nftRuleset && c.after === null)),
+    async plan(state, ctx) {
+      const plan = await planLinux(state, ctx, opts);
+      const wg = state.wireguard.interface;
+      const recheck =
+        plan.netSeen === null
+          ? null
+          : { digest: plan.netSeen, changed: async () => (netStateText(await readCurrentNetState(ctx.host, wg)) === plan.netSeen ? [] : [`interfaces of this network namespace`]) };
+      return prepare(publicPlan(plan), plan.reads, plan, recheck);
+    },
+    apply: async (prepared, ctx) => applyLinux(await takePrepared<LinuxPlan>(ctx.host, 'linux', prepared), ctx),
+    snapshots: async (ctx) => listSnapshotIds(ctx.host, at(ctx.root, LINUX_FILES.snapshots)),
     restore: (ctx, id) => restoreLinux(ctx, id, opts),
     uninstall: (ctx) => uninstallLinux(ctx, opts),
   };

@@ -2,6 +2,7 @@
 // what makes "change only the difference" safe: an address dlan added to a LAN device is removed
 // when it leaves the config, an address somebody else put there never is.
 import type { ServiceAction } from '../backend.ts';
+import type { RenderRecord } from '../common/change-cause.ts';
 
 export interface OwnedAddress {
   device: string;
@@ -35,6 +36,10 @@ export interface LinuxLedger extends NetOwnership {
   takenOver: string[];
   /** Actions that failed on the last apply: retried by the next one (so it is not a no-op yet). */
   pendingActions: ServiceAction[];
+  /** Digest of each target the last apply rendered: tells config, drift and dns apart (change-cause.ts). */
+  rendered?: RenderRecord;
+  /** The upstream DNS answers the last apply rendered with. */
+  answers?: Record<string, string[]>;
 }
 
 export function emptyLedger(): LinuxLedger {
@@ -61,6 +66,8 @@ export function serializeLedger(l: LinuxLedger): string {
     routes: byText(l.routes),
     endpoints: Object.fromEntries(Object.entries(l.endpoints).sort(([a], [b]) => (a < b ? -1 : 1))),
     pendingActions: l.pendingActions,
+    ...(l.rendered ? { rendered: l.rendered } : {}),
+    ...(l.answers ? { answers: l.answers } : {}),
   };
   return `${JSON.stringify(ordered, null, 2)}\n`;
 }

@@ -3,7 +3,7 @@
 // Nothing that is already right is touched: an address present stays, a device whose attributes
 // match stays; a VXLAN device is recreated only when an attribute the kernel can not change in
 // place (VNI, endpoints, underlying device, port) differs.
-import type { PlannedChange } from '../backend.ts';
+import type { Difference } from '../backend.ts';
 import type { DesiredState, LinkSlice, WireguardPeer } from '../../slice/desired-state.ts';
 import { addressFamily, canonicalAddress } from '../../base/address-arithmetic.ts';
 import { UnsafeValueError, safeHost, safeInt, safeInterface } from '../../base/safe-token.ts';
@@ -20,7 +20,7 @@ import { safeAddress, safeCidr, safeMac } from './linux-safe-tokens.ts';
 export type NetCommand = { argv: string[]; input?: string } | { createWireguard: string } | { sysctl: string; value: string };
 
 export interface NetStep {
-  change: PlannedChange;
+  change: Difference;
   commands: NetCommand[];
 }
 
@@ -75,7 +75,7 @@ class Planner {
 
   constructor(private readonly before: NetOwnership) {}
 
-  add(kind: string, target: string, op: PlannedChange['op'], detail: string, commands: NetCommand[]): void {
+  add(kind: string, target: string, op: Difference['op'], detail: string, commands: NetCommand[]): void {
     this.steps.push({ change: { kind, target, op, detail }, commands });
   }
 

@@ -1,14 +1,16 @@
 // `plan` of the Linux backend: renders the files, reads what the machine has (files below --root,
 // interfaces of the current network namespace, the loaded nft table, which services run) and
 // computes the changes and service actions. Reads only; the result also carries what `apply` needs.
-import type { BackendContext, Plan, PlannedChange, ServiceAction } from '../backend.ts';
+import type { BackendContext, Difference, Plan, RenderInputs, ServiceAction } from '../backend.ts';
+import { recordOf, withCauses, type RenderRecord } from '../common/change-cause.ts';
+import { readRecorded, type Reads } from '../common/prepared-change.ts';
 import type { DesiredState } from '../../slice/desired-state.ts';
 import { unifiedDiff } from '../common/unified-diff.ts';
 import { resolveNames } from '../common/resolve-names.ts';
 import { resolveServiceUpstreams, upstreamNames } from '../../slice/resolve-service-upstreams.ts';
 import { readRouterKey } from '../common/router-key.ts';
 import { openRouterLinkSecrets } from '../../secrets/open-link-secrets.ts';
-import { readCurrentNetState } from './current-net-state.ts';
+import { readCurrentNetState, type CurrentNetState } from './current-net-state.ts';
 import { parseLedger, type LinuxLedger, type NetOwnership } from './linux-ledger.ts';
 import { LINUX_FILES, NGINX_STREAM_MODULE, underRoot } from './linux-paths.ts';
 import { loadedTableComment, renderedTableComment } from './nft-table-state.ts';
@@ -28,6 +30,10 @@ export interface FileWrite {
 }
 
 export interface LinuxPlan extends Plan {
+  /** Every file plan read, for apply's staleness check. */
+  reads: Reads;
+  /** The interfaces as plan saw them (digest without peer endpoints, which roam); null when unmanaged. */
+  netSeen: string | null;
   ledger: LinuxLedger;
   files: RenderedFile[];
   writes: FileWrite[];
@@ -70,6 +76,27 @@ async function runningServices(ctx: BackendContext, manager: ServiceManager): Pr
   return running;
 }
 
+/**
+ * The interfaces as far as a plan depends on them. Peer endpoints are left out: WireGuard moves
+ * them to wherever a peer's packets come from, and the plan sets them only when they differ.
+ */
+export function netStateText(n: CurrentNetState): string {
+  const links = [...n.links.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
+  const wg = n.wireguard && { ...n.wireguard, peers: n.wireguard.peers.map((p) => ({ ...p, endpoint: null })) };
+  return JSON.stringify({ links, routes: n.defaultRoutes, wg, sysctls: n.sysctls ?? null, wgRoutes: n.wgRoutes ?? null });
+}
+
+/** Pure: the files for this state, the same bytes apply would write below `root`. */
+export function renderLinux(state: DesiredState, root: string, nginxStreamModule: string | null, inputs: RenderInputs = {}): RenderedFile[] {
+  const served = inputs.upstreamAnswers ? resolveServiceUpstreams(state, inputs.upstreamAnswers) : state;
+  return renderLinuxFiles(served, { root, nginxStreamModule });
+}
+
+/** Digests per target for the ledger: each file, and `net` (the whole desired state: coarse on purpose). */
+function linuxRecord(files: RenderedFile[], state: DesiredState): RenderRecord {
+  return recordOf({ ...Object.fromEntries(files.map((f) => [f.path, f.content])), net: serializeAppliedState(state) });
+}
+
 export function nftLoadArgv(root: string): string[] {
   return ['nft', '-f', underRoot(root, LINUX_FILES.nftRuleset)];
 }
@@ -77,7 +104,8 @@ export function nftLoadArgv(root: string): string[] {
 export async function planLinux(state: DesiredState, ctx: BackendContext, opts: LinuxBackendOptions = {}): Promise<LinuxPlan> {
   const { host, root } = ctx;
   const at = (p: string) => underRoot(root, p);
-  const ledger = parseLedger(await host.files.read(at(LINUX_FILES.ledger)));
+  const reads: Reads = new Map();
+  const ledger = parseLedger(await readRecorded(host, reads, at(LINUX_FILES.ledger)));
   // A sealed preshared key that cannot be opened (LinkSecretError, AgeKeyError) throws here,
   // before apply writes anything. The keys stay in memory: compared with `wg show dump`, set on stdin.
   const psks = await openRouterLinkSecrets(host, root, state);
@@ -86,18 +114,21 @@ export async function planLinux(state: DesiredState, ctx: BackendContext, opts: 
   // nginx only gets addresses: upstream names are resolved here, through the router's resolver.
   const names = upstreamNames(state);
   const upstreamAnswers = names.length > 0 ? await resolveNames(host, names) : null;
-  const rendered = upstreamAnswers ? resolveServiceUpstreams(state, upstreamAnswers) : state;
-  const files = renderLinuxFiles(rendered, { root, nginxStreamModule: streamModule });
-  const changes: PlannedChange[] = [];
+  const files = renderLinux(state, root, streamModule, upstreamAnswers ? { upstreamAnswers } : {});
+  const recordNow = linuxRecord(files, state);
+  const recordWithLastAnswers = upstreamAnswers && ledger.answers ? linuxRecord(renderLinux(state, root, streamModule, { upstreamAnswers: ledger.answers }), state) : null;
+  const changes: Difference[] = [];
   const writes: FileWrite[] = [];
   const changedRoles = new Map<FileRole, string[]>();
 
   // Interfaces first in the plan: that is the order apply follows.
   let netSteps: NetStep[] = [];
+  let netSeen: string | null = null;
   let ownership: NetOwnership = { devices: ledger.devices, addresses: ledger.addresses, routes: ledger.routes, endpoints: ledger.endpoints };
   if (opts.manageInterfaces !== false) {
     const privateKey = await readRouterKey(host, at(LINUX_FILES.wireguardKey), state.wireguard.publicKey);
     const current = await readCurrentNetState(host, state.wireguard.interface);
+    netSeen = netStateText(current);
     const net = planInterfaces(state, current, ledger, { path: at(LINUX_FILES.wireguardKey), privateKey }, psks);
     netSteps = net.steps;
     ownership = net.ownership;
@@ -105,7 +136,7 @@ export async function planLinux(state: DesiredState, ctx: BackendContext, opts: 
   }
 
   for (const file of files) {
-    const before = await host.files.read(at(file.path));
+    const before = await readRecorded(host, reads, at(file.path));
     if (before === file.content) continue;
     writes.push({ file, before });
     changes.push({ kind: 'file', target: file.path, op: before === null ? 'add' : 'change', detail: unifiedDiff(before, file.content, file.path) });
@@ -115,10 +146,10 @@ export async function planLinux(state: DesiredState, ctx: BackendContext, opts: 
   const deletes: string[] = [];
   for (const path of ledger.files) {
     if (renderedPaths.has(path)) continue;
-    const before = await host.files.read(at(path));
+    const before = await readRecorded(host, reads, at(path));
     if (before === null) continue;
     deletes.push(path);
-    const original = ledger.takenOver.includes(path) ? await host.files.read(at(`${LINUX_FILES.originals}${path}`)) : null;
+    const original = ledger.takenOver.includes(path) ? await readRecorded(host, reads, at(`${LINUX_FILES.originals}${path}`)) : null;
     changes.push({ kind: 'file', target: path, op: original === null ? 'delete' : 'change', detail: unifiedDiff(before, original, path) });
     const role = ROLE_BY_PATH[path];
     if (role) changedRoles.set(role, [...(changedRoles.get(role) ?? []), path]);
@@ -141,10 +172,12 @@ export async function planLinux(state: DesiredState, ctx: BackendContext, opts: 
   return {
     backend: 'linux',
     router: state.router,
-    changes,
+    changes: withCauses(changes, (d) => (d.kind === 'file' ? d.target : 'net'), recordNow, recordWithLastAnswers, ledger.rendered),
     actions,
     ...(upstreamAnswers ? { upstreamAnswers } : {}),
-    ledger,
+    reads,
+    netSeen,
+    ledger: { ...ledger, rendered: recordNow, ...(upstreamAnswers ? { answers: upstreamAnswers } : {}) },
     files,
     writes,
     deletes,

@@ -3,6 +3,7 @@
 // Nothing outside the ledger is ever modified or deleted. Original config files and files are
 // saved once, on first touch, under `<root>/etc/dlan/original/` for `uninstall`.
 import type { Host } from '../../host/host.ts';
+import type { RenderRecord } from '../common/change-cause.ts';
 import type { SectionSelector } from './render/rendered-uci.ts';
 import type { UciSection, UciValue } from './uci/uci-model.ts';
 
@@ -45,6 +46,10 @@ export interface Ledger {
   files: Record<string, FileLedger>;
   /** dlan-agent disabled odhcpd so that dnsmasq serves DHCPv6/RA; uninstall re-enables it. */
   odhcpdDisabled: boolean;
+  /** Digest of each target the last apply rendered: tells config, drift and dns apart (change-cause.ts). */
+  rendered?: RenderRecord;
+  /** The upstream DNS answers the last apply rendered with. */
+  answers?: Record<string, string[]>;
 }
 
 export function emptyLedger(): Ledger {

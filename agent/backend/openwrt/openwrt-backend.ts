@@ -2,10 +2,12 @@
 // them with what the router has (through `uci export` and the ownership ledger), writes only the
 // difference (uci batch → verify → commit; atomic file writes), and runs only the service actions
 // that difference needs. Every path is below `ctx.root`.
-import type { ApplyResult, Backend, BackendContext, Plan, PlannedChange, ServiceAction } from '../backend.ts';
+import type { ApplyResult, Backend, BackendContext, Difference, Plan, ServiceAction } from '../backend.ts';
+import { byOperator, recordOf, withCauses } from '../common/change-cause.ts';
+import { listRecorded, prepare, readRecorded, takePrepared, type Reads } from '../common/prepared-change.ts';
 import type { Host } from '../../host/host.ts';
 import { openRouterLinkSecrets } from '../../secrets/open-link-secrets.ts';
-import { resolveServiceUpstreams, upstreamNames } from '../../slice/resolve-service-upstreams.ts';
+import { upstreamNames } from '../../slice/resolve-service-upstreams.ts';
 import { resolveNames } from '../common/resolve-names.ts';
 import type { DesiredState } from '../../slice/desired-state.ts';
 import { applyUciPlans } from './apply/apply-uci-plans.ts';
@@ -19,12 +21,13 @@ import { planServiceActions } from './plan/plan-service-actions.ts';
 import type { PackagePlan } from './plan/plan-uci-package.ts';
 import { OwnershipConflictError, planUciPackage } from './plan/plan-uci-package.ts';
 import type { RenderedFile } from './render/render-files.ts';
-import { NGINX_STREAM_FILE, renderFiles } from './render/render-files.ts';
-import { renderUci } from './render/render-uci.ts';
-import { UCI_PACKAGES } from './render/rendered-uci.ts';
+import { NGINX_STREAM_FILE } from './render/render-files.ts';
+import { openwrtTexts, renderOpenwrt, type OpenwrtRendering } from './render/render-openwrt.ts';
+import { UCI_PACKAGES, type RenderedUci } from './render/rendered-uci.ts';
+import type { RenderRecord } from '../common/change-cause.ts';
 import { requireRouterKey } from '../common/router-key.ts';
 import { describeMissingPackages, missingPackages } from './required-packages.ts';
-import { readSnapshot, takeSnapshot } from './snapshot.ts';
+import { listSnapshots, readSnapshot, takeSnapshot } from './snapshot.ts';
 import { parseUci } from './uci/parse-uci.ts';
 import { samePackage } from './uci/uci-model.ts';
 import { createUciRunner, uciCommandFromEnv } from './uci/uci-runner.ts';
@@ -42,6 +45,7 @@ interface FileOp {
 
 interface InternalPlan {
   plan: Plan;
+  reads: Reads;
   paths: StatePaths;
   packagePlans: PackagePlan[];
   fileOps: FileOp[];
@@ -55,9 +59,9 @@ interface InternalPlan {
 
 const configPath = (pkg: string) => `/etc/config/${pkg}`;
 
-async function odhcpdEnabled(host: Host, root: string): Promise<boolean | null> {
+async function odhcpdEnabled(host: Host, root: string, reads: Reads): Promise<boolean | null> {
   if ((await host.files.stat(`${root}/etc/init.d/odhcpd`)) === null) return null;
-  const links = (await host.files.list(`${root}/etc/rc.d`)) ?? [];
+  const links = (await listRecorded(host, reads, `${root}/etc/rc.d`)) ?? [];
   return links.some((n) => /^S\d+odhcpd$/.test(n));
 }
 
@@ -71,44 +75,74 @@ async function streamModuleLoadedElsewhere(host: Host, root: string): Promise<bo
 }
 
 /** Refuses to commit over a user's pending `uci` changes: uci would commit them along with ours. */
-async function checkNoPendingUserChanges(host: Host, root: string, pkgs: string[]): Promise<void> {
+async function checkNoPendingUserChanges(host: Host, root: string, pkgs: string[], reads: Reads): Promise<void> {
   if (root !== '') return; // only the live /tmp/.uci of a real router is shared with the user
   for (const pkg of pkgs) {
-    const delta = await host.files.read(`/tmp/.uci/${pkg}`);
+    const delta = await readRecorded(host, reads, `/tmp/.uci/${pkg}`);
     if (delta !== null && delta.trim() !== '') {
       throw new OwnershipConflictError(`${pkg} has uncommitted changes in /tmp/.uci (see \`uci changes ${pkg}\`): commit or revert them first`);
     }
   }
 }
 
+/**
+ * Digests of the rendered targets for the ledger. Secrets stay masked (no digest of a key on
+ * flash); the sealed preshared keys (ciphertext, from the config) stand in for them, so a new
+ * preshared key in the config is a config change, not drift.
+ */
+function renderRecord(state: DesiredState, r: OpenwrtRendering): RenderRecord {
+  const texts = openwrtTexts(r);
+  texts['uci network'] += state.links.map((l) => l.sealedPresharedKey ?? '').join('\n');
+  return recordOf(texts);
+}
+
+/** Which render-record key a change belongs to: its UCI package, its file, or odhcpd. */
+function causeKey(d: Difference): string {
+  if (d.kind === 'uci') return `uci ${d.target.split('.')[0]}`;
+  return d.kind === 'service' ? 'odhcpd' : d.target;
+}
+
 async function computePlan(state: DesiredState | null, ctx: BackendContext): Promise<InternalPlan> {
   const { host } = ctx;
   const paths = statePaths(ctx.root);
+  const reads: Reads = new Map();
+  await readRecorded(host, reads, paths.ledger);
   const oldLedger = await readLedger(host, paths);
   if (state && oldLedger.router !== null && oldLedger.router !== state.router) {
     throw new OwnershipConflictError(`this router was set up by dlan-agent as ${oldLedger.router}, not ${state.router}: run \`dlan-agent uninstall\` first to change its identity`);
   }
   const mode = state ? 'apply' : 'uninstall';
-  let rendered: ReturnType<typeof renderUci> | null = null;
+  let rendered: RenderedUci | null = null;
   let files: RenderedFile[] = [];
   let upstreamAnswers: Record<string, string[]> | null = null;
+  let recordNow: RenderRecord = {};
+  let recordWithLastAnswers: RenderRecord | null = null;
   if (state) {
-    const key = await requireRouterKey(host, paths, state.wireguard.publicKey, state.router);
+    const privateKey = await requireRouterKey(host, paths, state.wireguard.publicKey, state.router);
     // A key that cannot be opened (LinkSecretError, AgeKeyError) throws here, before anything is
     // written: never a link brought up without its preshared key.
     const psks = await openRouterLinkSecrets(host, paths.root, state);
-    rendered = renderUci(state, key, psks);
     // nginx gets addresses, never names it would have to resolve at load (see resolve-service-upstreams).
     const names = upstreamNames(state);
     if (names.length > 0) upstreamAnswers = await resolveNames(host, names);
-    const served = upstreamAnswers ? resolveServiceUpstreams(state, upstreamAnswers) : state;
-    files = renderFiles(served, { streamModuleLoadedElsewhere: await streamModuleLoadedElsewhere(host, paths.root) });
+    const inputs = { privateKey, psks, streamModuleLoadedElsewhere: await streamModuleLoadedElsewhere(host, paths.root) };
+    const r = renderOpenwrt(state, { ...inputs, ...(upstreamAnswers ? { upstreamAnswers } : {}) });
+    rendered = r.uci;
+    files = r.files;
+    recordNow = renderRecord(state, r);
+    if (upstreamAnswers && oldLedger.answers) recordWithLastAnswers = renderRecord(state, renderOpenwrt(state, { ...inputs, upstreamAnswers: oldLedger.answers }));
   }
   const uci = createUciRunner(host, { command: uciCommandFromEnv(host), confdir: paths.confdir, savedir: paths.savedir });
   const ledger: Ledger = { version: 1, router: state?.router ?? null, packages: {}, files: {}, odhcpdDisabled: false };
+  if (state) {
+    ledger.rendered = recordNow;
+    if (upstreamAnswers) ledger.answers = upstreamAnswers;
+  }
   const packagePlans: PackagePlan[] = [];
   const originalsToSave = new Map<string, string>();
   for (const pkg of UCI_PACKAGES) {
+    // The bytes behind `uci export`: apply compares them instead of exporting again.
+    await readRecorded(host, reads, `${paths.confdir}/${pkg}`);
     const current = await uci.export(pkg);
     const p = planUciPackage({
       pkg,
@@ -121,17 +155,17 @@ async function computePlan(state: DesiredState | null, ctx: BackendContext): Pro
     if (state && pkg === 'network') checkDeviceConflicts(state, p.expected, new Set(Object.keys(p.ledger?.owned ?? {})));
     if (p.ledger) ledger.packages[pkg] = p.ledger;
     if (p.ledger && !oldLedger.packages[pkg] && p.ledger.originalExisted) {
-      const text = await host.files.read(`${paths.confdir}/${pkg}`);
+      const text = reads.get(`${paths.confdir}/${pkg}`) ?? null;
       if (text !== null) originalsToSave.set(configPath(pkg), text);
     }
     packagePlans.push(p);
   }
-  await checkNoPendingUserChanges(host, paths.root, packagePlans.filter((p) => p.commands.length).map((p) => p.pkg));
+  await checkNoPendingUserChanges(host, paths.root, packagePlans.filter((p) => p.commands.length).map((p) => p.pkg), reads);
 
   const fileOps: FileOp[] = [];
-  const changes: PlannedChange[] = packagePlans.flatMap((p) => p.changes);
+  const changes: Difference[] = packagePlans.flatMap((p) => p.changes);
   for (const f of files) {
-    const cur = await host.files.read(`${paths.root}${f.path}`);
+    const cur = await readRecorded(host, reads, `${paths.root}${f.path}`);
     const prev = oldLedger.files[f.path];
     ledger.files[f.path] = { originalExisted: prev ? prev.originalExisted : cur !== null };
     if (!prev && cur !== null) originalsToSave.set(f.path, cur);
@@ -143,8 +177,8 @@ async function computePlan(state: DesiredState | null, ctx: BackendContext): Pro
   }
   for (const [path, entry] of Object.entries(oldLedger.files)) {
     if (ledger.files[path]) continue;
-    const cur = await host.files.read(`${paths.root}${path}`);
-    const original = entry.originalExisted ? await host.files.read(`${paths.originals}${path}`) : null;
+    const cur = await readRecorded(host, reads, `${paths.root}${path}`);
+    const original = entry.originalExisted ? await readRecorded(host, reads, `${paths.originals}${path}`) : null;
     if (original !== null) {
       if (cur !== original) {
         fileOps.push({ path, op: 'change', content: original, mode: 0o644 });
@@ -162,7 +196,7 @@ async function computePlan(state: DesiredState | null, ctx: BackendContext): Pro
   // Without dnsmasq-full (as the package database says) dnsmasq cannot serve DHCPv6 and RA, so
   // odhcpd keeps doing it: disabling it would leave the LAN without router advertisements.
   const needsDhcpv6 = (state?.lan.some((l) => l.dhcp?.ipv6) ?? false) && !missing?.missing.some((p) => p.name === 'dnsmasq-full');
-  const enabled = await odhcpdEnabled(host, paths.root);
+  const enabled = await odhcpdEnabled(host, paths.root, reads);
   ledger.odhcpdDisabled = oldLedger.odhcpdDisabled;
   if (needsDhcpv6 && enabled === true) {
     odhcpd = 'disable';
@@ -171,6 +205,7 @@ async function computePlan(state: DesiredState | null, ctx: BackendContext): Pro
     if (enabled === false) odhcpd = 'enable';
     ledger.odhcpdDisabled = false;
   }
+  recordNow.odhcpd = needsDhcpv6 ? 'dhcpv6' : 'none';
   if (odhcpd) changes.push({ kind: 'service', target: 'odhcpd', op: 'change', detail: odhcpd === 'disable' ? 'disable odhcpd: dnsmasq serves DHCPv6 and RA' : 'enable odhcpd again' });
 
   const summary: ChangeSummary = {
@@ -185,10 +220,11 @@ async function computePlan(state: DesiredState | null, ctx: BackendContext): Pro
     plan: {
       backend: 'openwrt',
       router: state?.router ?? oldLedger.router ?? '',
-      changes,
+      changes: state ? withCauses(changes, causeKey, recordNow, recordWithLastAnswers, oldLedger.rendered) : byOperator(changes),
       actions: planServiceActions(summary),
       ...(upstreamAnswers ? { upstreamAnswers } : {}),
     },
+    reads,
     paths,
     packagePlans,
     fileOps,
@@ -299,12 +335,38 @@ function summaryForRestore(changed: Map<string, 'add' | 'change' | 'delete'>, ne
 export const openwrtBackend: Backend = {
   name: 'openwrt',
 
-  async plan(state, ctx) {
-    return (await computePlan(state, ctx)).plan;
+  render(state, inputs) {
+    const texts = openwrtTexts(renderOpenwrt(state, inputs));
+    return { backend: 'openwrt', targets: Object.entries(texts).map(([target, text]) => ({ target, text })) };
   },
 
-  async apply(state, ctx) {
-    return execute(await computePlan(state, ctx), ctx, `apply ${state.router}`);
+  actionsFor(changed) {
+    const files = new Map<string, 'add' | 'change' | 'delete'>();
+    const packages = new Set<string>();
+    let peersChanged = false;
+    for (const c of changed) {
+      const pkg = /^uci (.+)$/.exec(c.target)?.[1];
+      if (pkg === undefined) files.set(c.target, c.op);
+      else packages.add(pkg);
+      // Peer sections are the network package's `wireguard_wg0` lines: ifup when any of them differs.
+      const peers = (t: string | null) => (t ?? '').split('\n').filter((l) => l.includes(`wireguard_${WG_INTERFACE}`) || /\.dlan_peer_/.test(l)).join('\n');
+      if (pkg === 'network' && peers(c.before) !== peers(c.after)) peersChanged = true;
+    }
+    return planServiceActions({ packages, peersChanged, wgInterface: WG_INTERFACE, files, odhcpd: null });
+  },
+
+  async plan(state, ctx) {
+    const ip = await computePlan(state, ctx);
+    return prepare(ip.plan, ip.reads, ip);
+  },
+
+  async apply(prepared, ctx) {
+    const ip = await takePrepared<InternalPlan>(ctx.host, 'openwrt', prepared);
+    return execute(ip, ctx, `apply ${ip.plan.router}`);
+  },
+
+  async snapshots(ctx) {
+    return listSnapshots(ctx.host, statePaths(ctx.root));
   },
 
   async uninstall(ctx) {
@@ -316,7 +378,7 @@ export const openwrtBackend: Backend = {
     const paths = statePaths(ctx.root);
     const snap = await readSnapshot(host, paths, snapshotId);
     const changed = new Map<string, 'add' | 'change' | 'delete'>();
-    const changes: PlannedChange[] = [];
+    const changes: Difference[] = [];
     const networkTexts: (string | null)[] = [];
     for (const f of snap.files) {
       const full = `${paths.root}${f.path}`;
@@ -333,6 +395,6 @@ export const openwrtBackend: Backend = {
     changed.delete(LEDGER_PATH);
     const actions = planServiceActions(summaryForRestore(changed, networkTexts));
     const ran = ctx.reload ? await runActions(host, actions) : [];
-    return { backend: 'openwrt', router: '', changes, actions, snapshot: snap.id, ran };
+    return { backend: 'openwrt', router: '', changes: byOperator(changes), actions, snapshot: snap.id, ran };
   },
 };

@@ -1,5 +1,6 @@
 // `dlan-agent apply`: converge this router to its slice of the config, writing only the
 // difference; service actions run only with --reload (otherwise they are printed).
+import { planAndApply } from '../../backend/backend.ts';
 import type { Command } from '../cli-context.ts';
 import { parseArgs, UsageError } from '../parse-args.ts';
 import { backendFor, errorMessage, formatPlan, loadRouterState, ROOT_HELP, TARGET_FLAGS } from './plan.ts';
@@ -24,7 +25,7 @@ Environment: DLAN_UCI  the uci program to run (default: uci)`,
       const state = await loadRouterState(args, ctx, 'apply');
       if (state === null) return 1;
       const { backend, root } = await backendFor(args, ctx);
-      const result = await backend.apply(state, { host: ctx.host, root, reload: args.flags.reload === true });
+      const result = await planAndApply(backend, state, { host: ctx.host, root, reload: args.flags.reload === true });
       if (args.flags.json) ctx.stdout(`${JSON.stringify(result, null, 2)}\n`);
       else {
         ctx.stdout(formatPlan(result, result.ran.length || args.flags.reload ? result.ran : result.actions.length ? [] : undefined));

@@ -2,6 +2,7 @@ import { ADMIN_SUMMARIES } from './admin-summaries.ts';
 import type { ConfigFile } from '../../load/load-config.ts';
 import { loadConfig } from '../../load/load-config.ts';
 import type { Host } from '../../host/host.ts';
+import { backendNamed } from '../../backend/select-backend.ts';
 import { formatReviewMarkdown, reviewConfigChange } from '../../review/review-config-change.ts';
 import { formatDiagnostic } from '../../base/diagnostic.ts';
 import type { Command } from '../cli-context.ts';
@@ -37,18 +38,21 @@ async function readConfigAtRef(host: Host, path: string, ref: string): Promise<C
 export const reviewCommand: Command = {
   name: 'review',
   summary: ADMIN_SUMMARIES.review,
-  usage: `Usage: dlan-agent review PATH --base REF [--json]
+  usage: `Usage: dlan-agent review PATH --base REF [--linux ROUTERS] [--json]
 
 Compares the config at PATH (a config-repo folder or file in a git work tree) with the same
 path at git REF (a branch, tag or commit, e.g. origin/main) and prints, for every router,
-whether its slice changes, the UCI and file differences as the OpenWrt backend would write
-them, and the services each router would reload — as markdown, ready to post as a
+whether its slice changes, the differences as the router's own backend would write them (UCI
+and files on OpenWrt, native files on Debian), and the services each router would reload — as markdown, ready to post as a
 pull-request comment. Keys never appear. Exit 0 when no router changes, 2 when some router
 does, 1 when the proposed config is invalid or REF cannot be read.
 
-  --json   print the reviews as JSON`,
+  --linux ROUTERS  comma-separated routers that run the Linux (Debian) backend; the others are
+                   reviewed as OpenWrt routers
+  --json           print the reviews as JSON`,
   async run(argv, ctx) {
-    const args = parseArgs(argv, { config: { type: 'string' }, base: { type: 'string' }, json: { type: 'boolean' } });
+    const args = parseArgs(argv, { config: { type: 'string' }, base: { type: 'string' }, linux: { type: 'string' }, json: { type: 'boolean' } });
+    const linux = new Set((stringFlag(args, 'linux') ?? '').split(',').map((n) => n.trim()).filter(Boolean));
     const path = stringFlag(args, 'config') ?? args.positionals[0];
     const base = stringFlag(args, 'base');
     if (path === undefined) throw new UsageError('review needs a config PATH');
@@ -69,7 +73,9 @@ does, 1 when the proposed config is invalid or REF cannot be read.
     const baseLoaded = loadConfig(baseFiles);
     // An invalid base (the change repairs it) is compared as if no router had anything yet.
     if (!baseLoaded.ok) ctx.stderr(`dlan-agent review: the config at ${base} is invalid; every router is shown as added\n`);
-    const reviews = reviewConfigChange(baseLoaded.ok ? baseLoaded.config : null, head.config);
+    const unknown = [...linux].filter((n) => !head.config.routers.some((r) => r.name === n));
+    if (unknown.length) throw new UsageError(`--linux names routers the config does not have: ${unknown.join(', ')}`);
+    const reviews = reviewConfigChange(baseLoaded.ok ? baseLoaded.config : null, head.config, (r) => backendNamed(linux.has(r) ? 'linux' : 'openwrt'));
     ctx.stdout(args.flags.json ? `${JSON.stringify(reviews, null, 2)}\n` : formatReviewMarkdown(reviews, base));
     return reviews.some((r) => r.change !== 'unchanged') ? 2 : 0;
   },

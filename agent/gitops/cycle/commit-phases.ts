@@ -2,7 +2,7 @@
 // apply+confirm. Each phase is a small function that fills in its part of the Work or ends the
 // cycle with a CycleEnd; the list runs until one ends it. The fetch and verify phases are the
 // seam for the git layer (fetch-commit.ts): they only ask it for a checked-out, verified commit.
-import type { Plan } from '../../backend/backend.ts';
+import type { PreparedChange } from '../../backend/backend.ts';
 import { GitError } from '../../host/git-client.ts';
 import type { DesiredState } from '../../slice/desired-state.ts';
 import { shortSha } from '../agent-log.ts';
@@ -20,7 +20,7 @@ export interface Work {
   sha: string;
   commit?: CommitRef;
   desired?: DesiredState;
-  plan?: Plan;
+  plan?: PreparedChange;
 }
 
 type Phase = { name: string; run: (c: Cycle, w: Work) => Promise<CycleEnd | null> };
@@ -73,7 +73,7 @@ async function applyPhase(c: Cycle, w: Work): Promise<CycleEnd> {
   let upstreamAnswers = plan!.upstreamAnswers;
   if (plan!.changes.length > 0) {
     await c.rec.report({ event: 'applying', sha, state: 'pending', description: `applying ${shortSha(sha)}: ${plan!.changes.length} change(s)` });
-    const r = await guardedApply(c, w.desired!, sha, 'commit');
+    const r = await guardedApply(c, w.desired!, plan!, sha, 'commit');
     if (!r.ok) {
       if (!r.rolledBack) await c.rec.takeOverFromTimer();
       return { kind: 'rolled-back', sha, message: r.message };

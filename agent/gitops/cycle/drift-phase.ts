@@ -58,7 +58,7 @@ export async function driftPhase(c: Cycle): Promise<DriftEnd> {
     env.log.log('warn', `drift: ${plan.changes.length} owned item(s) differ from commit ${shortSha(applied.sha)}: ${targets.slice(0, 10).join(', ')}`, { commit: shortSha(applied.sha) });
   }
   if (c.opts.stopping?.()) return { kind: 'none' };
-  const r = await guardedApply(c, desired, applied.sha, 'drift');
+  const r = await guardedApply(c, desired, plan, applied.sha, 'drift');
   if (!r.ok) {
     if (!r.rolledBack) await c.rec.takeOverFromTimer();
     return { kind: 'failed', message: `${moved.length > 0 ? 'upstream update' : 'drift correction'} ${r.message}` };

@@ -1,12 +1,13 @@
 // apply → confirm, with the out-of-process rollback timer armed for the whole window: the one
 // way the cycle changes the router (a new commit, or drift on the applied one). When the change
 // is not confirmed it is rolled back here and the rollback recorded at once.
-import type { ApplyResult } from '../../backend/backend.ts';
+import { StalePlanError, type ApplyResult, type PreparedChange } from '../../backend/backend.ts';
 import type { DesiredState } from '../../slice/desired-state.ts';
 import { confirmHealthy, expectedAfter, takeBaseline, type HealthBaseline } from '../probes/confirm-checks.ts';
 import { rollBackPending } from '../rollback/roll-back-pending.ts';
 import { armRollbackTimer, claimPending, clearPending, recordSnapshot, stopTimer, type PendingConfirmation } from '../rollback/rollback-guard.ts';
 import { listSnapshotIds } from '../rollback/snapshot-ids.ts';
+import { shortSha } from '../agent-log.ts';
 import { errorText, logPhase, timed, type Cycle } from './cycle-context.ts';
 
 /** `rolledBack: false`: the timer claimed the decision first (and rolls back itself). */
@@ -35,7 +36,21 @@ async function confirmProblems(c: Cycle, applied: ApplyResult, expected: HealthB
   return confirm.ok ? [] : confirm.problems;
 }
 
-export async function guardedApply(c: Cycle, desired: DesiredState, sha: string | null, reason: 'commit' | 'drift'): Promise<Guarded> {
+/**
+ * Applies exactly the plan that was reported. When the router changed in between (the backend
+ * refuses with StalePlanError, having written nothing) it is planned again once, said in the log.
+ */
+async function applyPrepared(c: Cycle, desired: DesiredState, prepared: PreparedChange, sha: string | null): Promise<ApplyResult> {
+  try {
+    return await c.backend.apply(prepared, c.bctx);
+  } catch (e) {
+    if (!(e instanceof StalePlanError)) throw e;
+    c.env.log.log('warn', `phase=apply ${e.message}: planning again`, { commit: shortSha(sha) });
+    return c.backend.apply(await c.backend.plan(desired, c.bctx), c.bctx);
+  }
+}
+
+export async function guardedApply(c: Cycle, desired: DesiredState, prepared: PreparedChange, sha: string | null, reason: 'commit' | 'drift'): Promise<Guarded> {
   const { host, paths, settings } = c.env;
   const wgInterface = desired.wireguard.interface;
   const expected = expectedAfter(await timed(c, 'baseline', () => takeBaseline(host, settings, wgInterface)), desired);
@@ -49,7 +64,7 @@ export async function guardedApply(c: Cycle, desired: DesiredState, sha: string 
   const deadline = pending.armedAt + settings.confirmTimeout * 1000;
   let applied: ApplyResult;
   try {
-    applied = await timed(c, 'apply', () => c.backend.apply(desired, c.bctx));
+    applied = await timed(c, 'apply', () => applyPrepared(c, desired, prepared, sha));
   } catch (e) {
     logPhase(c, 'apply', sha, { ok: false });
     return rollBack(c, pending, `apply failed: ${errorText(e)}`, false);

@@ -6,7 +6,7 @@
 // remote away (so the agent can no longer reach it) and restore puts it back.
 import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ApplyResult, Backend, BackendContext, Plan } from '../../../agent/backend/backend.ts';
+import type { ApplyResult, Backend, BackendContext, Plan, PreparedChange } from '../../../agent/backend/backend.ts';
 import type { DesiredState } from '../../../agent/slice/desired-state.ts';
 
 export const BREAKING_LAN = '192.168.66.0/24';
@@ -58,16 +58,27 @@ export function fakeBackend(opts: FakeOptions = {}): Backend {
   const planOf = (state: DesiredState | null, ctx: BackendContext): Plan => {
     const cur = existsSync(currentFile(ctx.root)) ? readFileSync(currentFile(ctx.root), 'utf8') : null;
     const want = state ? render(state) : null;
-    const changes = cur === want ? [] : [{ kind: 'file', target: '/fake/current.json', op: cur === null ? ('add' as const) : ('change' as const), detail: '' }];
+    const changes = cur === want ? [] : [{ kind: 'file', target: '/fake/current.json', op: cur === null ? ('add' as const) : ('change' as const), detail: '', cause: 'config' as const }];
     return { backend: 'linux', router: state?.router ?? '', changes, actions: changes.length ? [{ service: 'fake', action: 'reload', argv: ['true'], why: 'changed' }] : [] };
   };
+  // The desired state each prepared plan was made for (apply writes that, as a real backend would).
+  const states = new WeakMap<PreparedChange, DesiredState>();
   return {
     name: 'linux',
+    render: (state) => ({ backend: 'linux', targets: [{ target: '/fake/current.json', text: render(state) }] }),
+    actionsFor: () => [],
     async plan(state, ctx) {
       log(ctx, 'plan');
-      return planOf(state, ctx);
+      const prepared = { ...planOf(state, ctx), fingerprint: '' };
+      states.set(prepared, state);
+      return prepared;
     },
-    async apply(state, ctx): Promise<ApplyResult> {
+    async snapshots(ctx) {
+      return existsSync(snapDir(ctx)) ? readdirSync(snapDir(ctx)).map((n) => n.replace(/\.json$/, '')).sort() : [];
+    },
+    async apply(prepared, ctx): Promise<ApplyResult> {
+      const state = states.get(prepared);
+      if (!state) throw new Error('fake backend: apply of a plan it did not make');
       log(ctx, 'apply-start');
       const plan = planOf(state, ctx);
       if (plan.changes.length === 0) {

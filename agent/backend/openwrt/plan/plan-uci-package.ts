@@ -6,7 +6,7 @@
 // deleted when they leave the desired state; adopted stock sections get only dlan's options, and
 // get their original values back when dlan lets go; replaced stock sections are deleted and saved.
 // Any other section is never touched, and a foreign section with a name dlan needs is a conflict.
-import type { PlannedChange } from '../../backend.ts';
+import type { Difference } from '../../backend.ts';
 import type { AdoptedSection, PackageLedger } from '../ledger.ts';
 import { emptyPackageLedger } from '../ledger.ts';
 import type { RenderedSection, SectionSelector } from '../render/rendered-uci.ts';
@@ -29,7 +29,7 @@ export interface PackagePlan {
   expected: UciPackage;
   /** `null`: dlan-agent owns nothing in this package any more. */
   ledger: PackageLedger | null;
-  changes: PlannedChange[];
+  changes: Difference[];
   /** Types of the sections that change (`wireguard_wg0` tells the planner peers changed). */
   changedTypes: Set<string>;
 }
@@ -61,7 +61,7 @@ export function planUciPackage(input: PackagePlanInput): PackagePlan {
   const { pkg } = input;
   const sim = new UciSimulator(input.current ?? { name: pkg, sections: [] });
   const ledger: PackageLedger = input.ledger ? structuredClone(input.ledger) : emptyPackageLedger(input.current !== null);
-  const changes: PlannedChange[] = [];
+  const changes: Difference[] = [];
   const changedTypes = new Set<string>();
   const rendered = input.mode === 'apply' ? input.rendered : [];
   const replace = input.mode === 'apply' ? input.replace : [];
@@ -81,7 +81,7 @@ export function planUciPackage(input: PackagePlanInput): PackagePlan {
     return candidates.find((s) => matches(s, sel));
   };
 
-  const record = (label: string, op: PlannedChange['op'], type: string, lines: string[]) => {
+  const record = (label: string, op: Difference['op'], type: string, lines: string[]) => {
     changedTypes.add(type);
     changes.push({ kind: 'uci', target: `${pkg}.${label}`, op, detail: lines.join('\n') });
   };
