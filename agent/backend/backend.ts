@@ -102,20 +102,10 @@ export interface RenderInputs {
   upstreamAnswers?: Record<string, string[]>;
 }
 
-/** A rendered target that differs between two renderings (review). */
-export interface TargetChange {
-  target: string;
-  op: 'add' | 'change' | 'delete';
-  before: string | null;
-  after: string | null;
-}
-
 export interface Backend {
   name: BackendName;
   /** Pure: no I/O. */
   render(state: DesiredState, inputs?: RenderInputs): Rendered;
-  /** Pure: the service actions changed render targets need, in order (review). */
-  actionsFor(changed: TargetChange[]): ServiceAction[];
   /** Reads the current state and computes changes + actions. Writes nothing. */
   plan(state: DesiredState, ctx: BackendContext): Promise<PreparedChange>;
   /** Snapshot what will be touched, write, verify, then run the actions (when ctx.reload). */
@@ -130,8 +120,8 @@ export interface Backend {
 
 /** The router changed between plan and apply; nothing was written. Plan again. */
 export class StalePlanError extends Error {
-  constructor(readonly changed: string[]) {
-    super(`the router changed since this plan was made (${changed.slice(0, 5).join(', ')}${changed.length > 5 ? ', …' : ''}): nothing was written; plan again`);
+  constructor(changed: string[]) {
+    super(`the router changed since the plan (${changed.join(', ')}): nothing written; plan again`);
     this.name = 'StalePlanError';
   }
 }

@@ -1,9 +1,10 @@
 // What a change of the config repo does to every router, before it lands: each router's slice is
 // rendered from the base and the proposed config by the router's own backend (`render`: UCI
 // packages and files on OpenWrt, native files on Debian), compared, and the service actions that
-// would follow are listed (`actionsFor`). Pure: the caller reads both configs. Secrets (keys)
+// would follow are listed (review-actions.ts). Pure: the caller reads both configs. Secrets (keys)
 // never appear: render leaves the private key a placeholder and prints secret options as `(secret)`.
-import type { Backend, ServiceAction, TargetChange } from '../backend/backend.ts';
+import type { Backend, ServiceAction } from '../backend/backend.ts';
+import { reviewActions, type TargetChange } from './review-actions.ts';
 import { unifiedDiff } from '../backend/common/unified-diff.ts';
 import type { Config } from '../config/config-types.ts';
 import { sliceRouter } from '../slice/slice-router.ts';
@@ -46,7 +47,7 @@ export function reviewConfigChange(base: Config | null, head: Config, backendOf:
       changed.push({ target: t, op: a === null || a === '' ? 'add' : b === null || b === '' ? 'delete' : 'change', before: a, after: b });
       diffs.push({ target: t, diff: unifiedDiff(a, b, isUci ? t.slice(4) : t) });
     }
-    const actions = backend.actionsFor(changed);
+    const actions = reviewActions(backend.name, changed);
     const change: RouterChange = !inBase ? 'added' : !inHead ? 'removed' : diffs.length > 0 ? 'changed' : 'unchanged';
     return { router, backend: backend.name, change, diffs, actions };
   });

@@ -10,7 +10,6 @@ function refuse(): never {
 export const linuxBackend: Backend = {
   name: 'linux',
   render: () => refuse(),
-  actionsFor: () => refuse(),
   plan: async () => refuse(),
   snapshots: async () => refuse(),
   apply: async () => refuse(),

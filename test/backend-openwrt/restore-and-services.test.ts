@@ -106,7 +106,8 @@ test('bird and nginx check rendered files before they go live', async () => {
   await assert.rejects(checkRenderedFiles(host, [{ path: '/etc/bird.conf', content: 'protocol ospf v3 {\n', mode: 0o644, check: 'bird' }], dir), FileCheckError);
   await checkRenderedFiles(host, [{ path: '/etc/bird.conf', content: 'router id 10.1.1.1;\nprotocol device {}\n', mode: 0o644, check: 'bird' }], dir);
   const stream = (upstream: string) => `load_module /usr/lib/nginx/modules/ngx_stream_module.so;\nstream {\n\tupstream u {\n\t\tserver ${upstream};\n\t}\n\tserver {\n\t\tlisten 127.0.0.1:18080;\n\t\tproxy_pass u;\n\t}\n}\n`;
-  await checkRenderedFiles(host, [{ path: '/x', content: stream('s1.r1.lan:80'), mode: 0o644, check: 'nginx-stream' }], dir);
-  assert.ok(logs.some((l) => /cannot resolve upstream host names/.test(l) && /s1\.r1\.lan/.test(l)), 'unresolvable mesh names only warn');
+  await checkRenderedFiles(host, [{ path: '/x', content: stream('10.0.0.1:80'), mode: 0o644, check: 'nginx-stream' }], dir);
+  // The agent resolves upstream names itself: a name that reaches nginx is a rendering fault.
+  await assert.rejects(checkRenderedFiles(host, [{ path: '/x', content: stream('s1.r1.lan:80'), mode: 0o644, check: 'nginx-stream' }], dir), /nginx rejects/);
   await assert.rejects(checkRenderedFiles(host, [{ path: '/x', content: stream('10.0.0.1:80').replace('proxy_pass u;', 'proxy_pass u'), mode: 0o644, check: 'nginx-stream' }], dir), /nginx rejects/);
 });

@@ -21,34 +21,22 @@ interface Held {
 
 const held = new WeakMap<PreparedChange, Held>();
 
-/** FNV-1a, 32 bits, twice (two seeds): a short stable digest for logs, not for security. */
+/** FNV-1a, 32 bits: a short stable digest for logs and the render record, not for security. */
 export function digest(text: string): string {
-  let a = 0x811c9dc5;
-  let b = 0x01000193 ^ 0x5bd1e995;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    a = Math.imul(a ^ c, 0x01000193) >>> 0;
-    b = Math.imul(b ^ c, 0x01000193 + 2) >>> 0;
-  }
-  return a.toString(16).padStart(8, '0') + b.toString(16).padStart(8, '0');
-}
-
-function readsText(reads: Reads): string {
-  return [...reads.keys()].sort().map((k) => `${k}\0${reads.get(k) ?? '\u0001absent'}`).join('\0\0');
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return (h >>> 0).toString(16).padStart(8, '0');
 }
 
 export function prepare<T>(plan: Plan, reads: Reads, internal: T, recheck: { digest: string; changed: Recheck } | null = null): PreparedChange {
-  const prepared: PreparedChange = { ...plan, fingerprint: digest(`${readsText(reads)}\0${recheck?.digest ?? ''}`) };
+  const prepared: PreparedChange = { ...plan, fingerprint: digest(JSON.stringify([...reads, recheck?.digest])) };
   held.set(prepared, { backend: plan.backend, reads, recheck: recheck?.changed ?? null, internal });
   return prepared;
 }
 
 async function readNow(host: Host, key: string): Promise<string | null> {
-  if (key.startsWith('dir:')) {
-    const names = await host.files.list(key.slice(4));
-    return names === null ? null : names.join('\n');
-  }
-  return host.files.read(key);
+  if (!key.startsWith('dir:')) return host.files.read(key);
+  return (await host.files.list(key.slice(4)))?.join('\n') ?? null;
 }
 
 /**
@@ -57,11 +45,11 @@ async function readNow(host: Host, key: string): Promise<string | null> {
  */
 export async function takePrepared<T>(host: Host, backend: BackendName, prepared: PreparedChange): Promise<T> {
   const h = held.get(prepared);
-  if (!h || h.backend !== backend) throw new Error(`this plan was not made by the ${backend} backend (or is a copy): plan again before applying`);
+  if (!h || h.backend !== backend) throw new Error(`not a plan of the ${backend} backend, or applied already: plan again`);
   held.delete(prepared);
   const changed: string[] = [];
   for (const [key, before] of h.reads) {
-    if ((await readNow(host, key)) !== before) changed.push(key.replace(/^dir:/, ''));
+    if ((await readNow(host, key)) !== before) changed.push(key);
   }
   if (h.recheck) changed.push(...(await h.recheck()));
   if (changed.length > 0) throw new StalePlanError(changed);
@@ -77,6 +65,6 @@ export async function readRecorded(host: Host, reads: Reads, path: string): Prom
 
 export async function listRecorded(host: Host, reads: Reads, dir: string): Promise<string[] | null> {
   const names = await host.files.list(dir);
-  reads.set(`dir:${dir}`, names === null ? null : names.join('\n'));
+  reads.set(`dir:${dir}`, names?.join('\n') ?? null);
   return names;
 }

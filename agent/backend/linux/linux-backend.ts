@@ -9,7 +9,7 @@ import { prepare, takePrepared } from '../common/prepared-change.ts';
 import type { DesiredState } from '../../slice/desired-state.ts';
 import type { Host } from '../../host/host.ts';
 import { listSnapshotIds, readSnapshot, restoreSnapshotFiles, takeSnapshot } from '../common/file-snapshot.ts';
-import { readRouterKey } from '../common/router-key.ts';
+import { requireRouterKey } from '../common/router-key.ts';
 import { openRouterLinkSecrets } from '../../secrets/open-link-secrets.ts';
 import { unifiedDiff } from '../common/unified-diff.ts';
 import { checkLinuxFiles } from './check-linux-files.ts';
@@ -23,7 +23,7 @@ import { netStateText, nftLoadArgv, planLinux, renderLinux, ROLE_BY_PATH, type L
 import { NGINX_STREAM_MODULE } from './linux-paths.ts';
 import { runNetSteps } from './run-net-steps.ts';
 import type { FileRole } from './render-linux-files.ts';
-import { detectServiceManager, systemdManager, type ManagedService, type ServiceManager } from './service-manager.ts';
+import { detectServiceManager, type ManagedService, type ServiceManager } from './service-manager.ts';
 
 const at = (root: string, p: string) => underRoot(root, p);
 
@@ -97,8 +97,8 @@ async function applyLinux(plan: LinuxPlan, ctx: BackendContext): Promise<ApplyRe
   return { ...publicPlan(plan), snapshot, ran };
 }
 
-/** Actions after files were put back by restore/uninstall: driven by which paths changed. */
-function actionsForPaths(paths: string[], root: string, manager: ServiceManager, nftGone: boolean): ServiceAction[] {
+/** Actions after files were put back by restore/uninstall (and in review): driven by which paths changed. */
+export function actionsForPaths(paths: string[], root: string, manager: ServiceManager, nftGone: boolean): ServiceAction[] {
   const changed = new Map<FileRole, string[]>();
   for (const p of paths) {
     const role = ROLE_BY_PATH[p];
@@ -134,7 +134,7 @@ async function restoreLinux(ctx: BackendContext, snapshotId: string | undefined,
   let ownership: NetOwnership = restored;
   if (opts.manageInterfaces !== false) {
     if (state !== null) {
-      const key = await readRouterKey(host, at(root, LINUX_FILES.wireguardKey), state.wireguard.publicKey);
+      const key = await requireRouterKey(host, at(root, LINUX_FILES.wireguardKey), state.wireguard.publicKey, state.router);
       const psks = await openRouterLinkSecrets(host, root, state);
       const net = planInterfaces(state, await readCurrentNetState(host, state.wireguard.interface), merged, { path: at(root, LINUX_FILES.wireguardKey), privateKey: key }, psks);
       steps = net.steps;
@@ -195,7 +195,6 @@ export function createLinuxBackend(opts: LinuxBackendOptions = {}): Backend {
       const files = renderLinux(state, '/', NGINX_STREAM_MODULE, inputs);
       return { backend: 'linux', targets: files.map((f) => ({ target: f.path, text: f.content })).sort((a, b) => (a.target < b.target ? -1 : 1)) };
     },
-    actionsFor: (changed) => actionsForPaths(changed.map((c) => c.target), '/', systemdManager(false), changed.some((c) => c.target === LINUX_FILES.nftRuleset && c.after === null)),
     async plan(state, ctx) {
       const plan = await planLinux(state, ctx, opts);
       const wg = state.wireguard.interface;

@@ -8,7 +8,7 @@ import type { DesiredState } from '../../slice/desired-state.ts';
 import { unifiedDiff } from '../common/unified-diff.ts';
 import { resolveNames } from '../common/resolve-names.ts';
 import { resolveServiceUpstreams, upstreamNames } from '../../slice/resolve-service-upstreams.ts';
-import { readRouterKey } from '../common/router-key.ts';
+import { requireRouterKey } from '../common/router-key.ts';
 import { openRouterLinkSecrets } from '../../secrets/open-link-secrets.ts';
 import { readCurrentNetState, type CurrentNetState } from './current-net-state.ts';
 import { parseLedger, type LinuxLedger, type NetOwnership } from './linux-ledger.ts';
@@ -126,7 +126,7 @@ export async function planLinux(state: DesiredState, ctx: BackendContext, opts: 
   let netSeen: string | null = null;
   let ownership: NetOwnership = { devices: ledger.devices, addresses: ledger.addresses, routes: ledger.routes, endpoints: ledger.endpoints };
   if (opts.manageInterfaces !== false) {
-    const privateKey = await readRouterKey(host, at(LINUX_FILES.wireguardKey), state.wireguard.publicKey);
+    const privateKey = await requireRouterKey(host, at(LINUX_FILES.wireguardKey), state.wireguard.publicKey, state.router);
     const current = await readCurrentNetState(host, state.wireguard.interface);
     netSeen = netStateText(current);
     const net = planInterfaces(state, current, ledger, { path: at(LINUX_FILES.wireguardKey), privateKey }, psks);

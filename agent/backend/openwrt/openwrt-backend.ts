@@ -118,7 +118,7 @@ async function computePlan(state: DesiredState | null, ctx: BackendContext): Pro
   let recordNow: RenderRecord = {};
   let recordWithLastAnswers: RenderRecord | null = null;
   if (state) {
-    const privateKey = await requireRouterKey(host, paths, state.wireguard.publicKey, state.router);
+    const privateKey = await requireRouterKey(host, paths.key, state.wireguard.publicKey, state.router);
     // A key that cannot be opened (LinkSecretError, AgeKeyError) throws here, before anything is
     // written: never a link brought up without its preshared key.
     const psks = await openRouterLinkSecrets(host, paths.root, state);
@@ -338,21 +338,6 @@ export const openwrtBackend: Backend = {
   render(state, inputs) {
     const texts = openwrtTexts(renderOpenwrt(state, inputs));
     return { backend: 'openwrt', targets: Object.entries(texts).map(([target, text]) => ({ target, text })) };
-  },
-
-  actionsFor(changed) {
-    const files = new Map<string, 'add' | 'change' | 'delete'>();
-    const packages = new Set<string>();
-    let peersChanged = false;
-    for (const c of changed) {
-      const pkg = /^uci (.+)$/.exec(c.target)?.[1];
-      if (pkg === undefined) files.set(c.target, c.op);
-      else packages.add(pkg);
-      // Peer sections are the network package's `wireguard_wg0` lines: ifup when any of them differs.
-      const peers = (t: string | null) => (t ?? '').split('\n').filter((l) => l.includes(`wireguard_${WG_INTERFACE}`) || /\.dlan_peer_/.test(l)).join('\n');
-      if (pkg === 'network' && peers(c.before) !== peers(c.after)) peersChanged = true;
-    }
-    return planServiceActions({ packages, peersChanged, wgInterface: WG_INTERFACE, files, odhcpd: null });
   },
 
   async plan(state, ctx) {

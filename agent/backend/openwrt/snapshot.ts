@@ -31,7 +31,8 @@ export async function takeSnapshot(host: Host, paths: StatePaths, routerPaths: s
   const existing = (await host.files.list(paths.snapshots)) ?? [];
   const base = stamp(host.now());
   let id = base;
-  for (let i = 2; existing.includes(`${id}.json`); i++) id = `${base}-${i}`;
+  // Zero-padded so that ids sort by time, then sequence, as plain strings.
+  for (let i = 2; existing.includes(`${id}.json`); i++) id = `${base}-${String(i).padStart(3, '0')}`;
   const files: SnapshotFile[] = [];
   for (const path of [...new Set(routerPaths)].sort()) {
     const full = `${paths.root}${path}`;
@@ -41,22 +42,13 @@ export async function takeSnapshot(host: Host, paths: StatePaths, routerPaths: s
   }
   const snap: Snapshot = { id, createdAt: new Date(host.now()).toISOString(), reason, files };
   await host.files.write(`${paths.snapshots}/${id}.json`, `${JSON.stringify(snap, null, 1)}\n`, { mode: 0o600 });
-  const all = ((await host.files.list(paths.snapshots)) ?? []).filter((n) => n.endsWith('.json')).sort(compareIds);
-  for (const old of all.slice(0, Math.max(0, all.length - SNAPSHOTS_KEPT))) await host.files.remove(`${paths.snapshots}/${old}`);
+  const all = await listSnapshots(host, paths);
+  for (const old of all.slice(0, Math.max(0, all.length - SNAPSHOTS_KEPT))) await host.files.remove(`${paths.snapshots}/${old}.json`);
   return snap;
 }
 
-/** Orders `20250101T000000Z`, `20250101T000000Z-2`, `…-10` by time, then sequence. */
-function compareIds(a: string, b: string): number {
-  const pa = a.replace(/\.json$/, '').split('-');
-  const pb = b.replace(/\.json$/, '').split('-');
-  if (pa[0] !== pb[0]) return pa[0]! < pb[0]! ? -1 : 1;
-  return Number(pa[1] ?? 1) - Number(pb[1] ?? 1);
-}
-
 export async function listSnapshots(host: Host, paths: StatePaths): Promise<string[]> {
-  const all = ((await host.files.list(paths.snapshots)) ?? []).filter((n) => n.endsWith('.json')).sort(compareIds);
-  return all.map((n) => n.replace(/\.json$/, ''));
+  return ((await host.files.list(paths.snapshots)) ?? []).filter((n) => n.endsWith('.json')).map((n) => n.slice(0, -5)).sort();
 }
 
 export async function readSnapshot(host: Host, paths: StatePaths, id?: string): Promise<Snapshot> {

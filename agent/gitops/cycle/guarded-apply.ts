@@ -6,7 +6,6 @@ import type { DesiredState } from '../../slice/desired-state.ts';
 import { confirmHealthy, expectedAfter, takeBaseline, type HealthBaseline } from '../probes/confirm-checks.ts';
 import { rollBackPending } from '../rollback/roll-back-pending.ts';
 import { armRollbackTimer, claimPending, clearPending, recordSnapshot, stopTimer, type PendingConfirmation } from '../rollback/rollback-guard.ts';
-import { listSnapshotIds } from '../rollback/snapshot-ids.ts';
 import { shortSha } from '../agent-log.ts';
 import { errorText, logPhase, timed, type Cycle } from './cycle-context.ts';
 
@@ -45,7 +44,7 @@ async function applyPrepared(c: Cycle, desired: DesiredState, prepared: Prepared
     return await c.backend.apply(prepared, c.bctx);
   } catch (e) {
     if (!(e instanceof StalePlanError)) throw e;
-    c.env.log.log('warn', `phase=apply ${e.message}: planning again`, { commit: shortSha(sha) });
+    c.env.log.log('warn', `phase=apply ${e.message}`, { commit: shortSha(sha) });
     return c.backend.apply(await c.backend.plan(desired, c.bctx), c.bctx);
   }
 }
@@ -58,7 +57,7 @@ export async function guardedApply(c: Cycle, desired: DesiredState, prepared: Pr
     sha,
     reason,
     delaySeconds: settings.confirmTimeout + timerGraceSeconds(settings.confirmTimeout),
-    snapshotsBefore: await listSnapshotIds(host, paths.root),
+    snapshotsBefore: await c.backend.snapshots(c.bctx),
     expect: { ...expected, wgInterface },
   });
   const deadline = pending.armedAt + settings.confirmTimeout * 1000;

@@ -11,8 +11,15 @@ import { report } from '../status/report-status.ts';
 import type { SyncEnv } from '../sync-env.ts';
 import { recordRollback, rollbackEvent, type RollbackDone } from './record-rollback.ts';
 import { clearPending, stopTimer, type PendingConfirmation } from './rollback-guard.ts';
-import { listSnapshotIds, newestSince } from './snapshot-ids.ts';
 import { confirmHealthy } from '../probes/confirm-checks.ts';
+import { newestSince } from './snapshot-ids.ts';
+
+/** The apply's snapshot: recorded, or else the newest one taken since the timer was armed. */
+async function applySnapshot(env: SyncEnv, pending: PendingConfirmation): Promise<string | null> {
+  if (pending.snapshot) return pending.snapshot;
+  const backend = await env.deps.selectBackend(env.host, env.paths.root);
+  return newestSince(pending.snapshotsBefore, await backend.snapshots({ host: env.host, root: env.paths.root, reload: env.reload }));
+}
 
 async function restoreSnapshot(env: SyncEnv, snapshot: string): Promise<string | null> {
   try {
@@ -35,7 +42,7 @@ export async function rollBackPending(
 ): Promise<RollbackDone> {
   const { host, paths, log } = env;
   const started = host.now();
-  const snapshot = pending.snapshot ?? newestSince(pending.snapshotsBefore, await listSnapshotIds(host, paths.root));
+  const snapshot = await applySnapshot(env, pending);
   const error = snapshot === null ? null : await restoreSnapshot(env, snapshot);
   const done: RollbackDone = {
     at: isoTime(host.now()),

@@ -66,7 +66,6 @@ export function fakeBackend(opts: FakeOptions = {}): Backend {
   return {
     name: 'linux',
     render: (state) => ({ backend: 'linux', targets: [{ target: '/fake/current.json', text: render(state) }] }),
-    actionsFor: () => [],
     async plan(state, ctx) {
       log(ctx, 'plan');
       const prepared = { ...planOf(state, ctx), fingerprint: '' };

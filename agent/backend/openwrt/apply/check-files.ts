@@ -12,8 +12,6 @@ export class FileCheckError extends Error {
   }
 }
 
-const UNRESOLVED = /host not found in upstream "([^"]+)"/;
-
 async function checkBird(host: Host, file: string): Promise<void> {
   const r = await host.exec('bird', ['-p', '-c', file]);
   if (r.code === 127) {
@@ -41,35 +39,13 @@ async function nginxTest(host: Host, dir: string, stream: string | null, http: s
 }
 
 /**
- * nginx resolves upstream host names when it loads its configuration. A name served by another
- * router (`s1.r1.lan`) only resolves once the mesh is up, so an unresolvable name alone does not
- * fail the check: the file is checked again with those names replaced by 127.0.0.1, and a warning
- * says nginx will not load it until they resolve.
+ * nginx only ever gets addresses (the agent resolves upstream names itself, see
+ * resolve-service-upstreams.ts), so a name nginx cannot resolve is a rendering fault: refused.
  */
 async function checkNginx(host: Host, dir: string, stream: string | null, http: string | null): Promise<void> {
-  let first = await nginxTest(host, dir, stream, http);
-  if (first.code === 127) {
-    host.log.log('warn', 'nginx is not installed here: the nginx configuration was not checked');
-    return;
-  }
-  const unresolved: string[] = [];
-  let s = stream;
-  while (first.code !== 0 && s !== null) {
-    const m = UNRESOLVED.exec(first.output);
-    if (!m) break;
-    const hostPort = m[1]!;
-    const name = hostPort.replace(/:\d+$/, '');
-    if (unresolved.includes(name)) break;
-    unresolved.push(name);
-    s = s.split(`server ${hostPort};`).join(`server 127.0.0.1${hostPort.slice(name.length)};`);
-    first = await nginxTest(host, dir, s, http);
-  }
-  if (first.code !== 0) throw new FileCheckError(`nginx rejects the rendered configuration: ${first.output}`);
-  if (unresolved.length) {
-    host.log.log('warn', 'nginx cannot resolve upstream host names yet; the configuration is otherwise valid, and nginx loads it once they resolve', {
-      hosts: unresolved.join(','),
-    });
-  }
+  const r = await nginxTest(host, dir, stream, http);
+  if (r.code === 127) host.log.log('warn', 'nginx is not installed here: the nginx configuration was not checked');
+  else if (r.code !== 0) throw new FileCheckError(`nginx rejects the rendered configuration: ${r.output}`);
 }
 
 /** Checks every rendered file that has a check; `workDir` is a private scratch folder. */

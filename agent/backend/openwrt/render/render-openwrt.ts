@@ -9,6 +9,7 @@ import { renderFiles } from './render-files.ts';
 import { renderUci } from './render-uci.ts';
 import type { RenderedUci } from './rendered-uci.ts';
 import { SECRET_OPTIONS, UCI_PACKAGES } from './rendered-uci.ts';
+import { quoteUci } from '../uci/uci-syntax.ts';
 
 export interface OpenwrtRendering {
   uci: RenderedUci;
@@ -25,10 +26,6 @@ export function renderOpenwrt(state: DesiredState, inputs: RenderInputs & { stre
   };
 }
 
-function quote(v: string): string {
-  return `'${v.replace(/'/g, "'\\''")}'`;
-}
-
 /**
  * Target → text: `uci <pkg>` as `uci show` lines (plus the stock sections taken over), each file
  * by its path. Secret options print as `(secret)`.
@@ -41,7 +38,7 @@ export function openwrtTexts(r: OpenwrtRendering): Record<string, string> {
       lines.push(`${pkg}.${s.name}=${s.type}`);
       for (const [opt, value] of s.options) {
         if (value === null) continue;
-        const shown = SECRET_OPTIONS.has(opt) ? '(secret)' : Array.isArray(value) ? value.map(quote).join(' ') : quote(value);
+        const shown = SECRET_OPTIONS.has(opt) ? '(secret)' : Array.isArray(value) ? value.map(quoteUci).join(' ') : quoteUci(value);
         lines.push(`${pkg}.${s.name}.${opt}=${shown}`);
       }
     }
