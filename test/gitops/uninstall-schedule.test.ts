@@ -4,25 +4,20 @@
 // package's service section says enabled '0' (its init script would write the line back), and
 // uninstall says what it did.
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { parseUciFile } from '../../agent/settings/uci-file.ts';
+import { makeStockRoot, useUciDoubleDirectly } from '../backend-openwrt/support/openwrt-root.ts';
 import { ConfigRepo } from './support/config-repo.ts';
 import { fakeBackend } from './support/fake-backend.ts';
 import { Router } from './support/harness.ts';
 
-const repoRoot = join(import.meta.dirname, '..', '..');
-const uciDouble = join(repoRoot, 'dist', 'uci-double.js');
-const stock = join(repoRoot, '..', 'shared', 'openwrt-stock', 'etc');
 
 test('uninstall removes the cron line and disables the service, and says so', { timeout: 120_000 }, async () => {
-  assert.ok(existsSync(uciDouble), `${uciDouble} is missing: run \`npm run build\` first`);
-  process.env.DLAN_UCI = `${process.execPath} ${uciDouble}`;
+  useUciDoubleDirectly();
   try {
-    const r = new Router(fakeBackend());
-    cpSync(stock, join(r.root, 'etc'), { recursive: true });
-    writeFileSync(join(r.root, 'etc/openwrt_release'), "DISTRIB_ID='OpenWrt'\n");
+    const r = new Router(fakeBackend(), { root: makeStockRoot() });
     const crontab = join(r.root, 'etc/crontabs/root');
     mkdirSync(join(r.root, 'etc/crontabs'), { recursive: true });
     writeFileSync(crontab, '0 3 * * * /usr/bin/backup\n');
