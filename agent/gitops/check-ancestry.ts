@@ -17,14 +17,14 @@ export type AncestryVerdict = { ok: true } | { ok: false; reason: string };
  * Whether `head` descends from `applied` in the repository `dir`, which holds `head`'s history
  * FIRST_DEPTH commits deep; `deepen(n)` fetches n more commits of it.
  */
-export async function checkAncestry(git: GitClient, dir: string, applied: string, head: string, deepen: (commits: number) => Promise<unknown>): Promise<AncestryVerdict> {
+export async function checkAncestry(git: GitClient, dir: string, applied: string, head: string, deepen: (commits: number) => Promise<void>): Promise<AncestryVerdict> {
   for (let depth = FIRST_DEPTH; ; depth *= 2) {
     if (await git.isAncestor(dir, applied, head)) return { ok: true };
     // The whole history is here, or the search bound is reached: not a descendant as far as we can tell.
     if (!(await git.isShallow(dir)) || depth >= MAX_HISTORY_COMMITS) {
       return {
         ok: false,
-        reason: `${shortSha(head)} does not descend from the applied commit ${shortSha(applied)}: an older commit or a rewritten history; \`sync --allow-rewind\` accepts it`,
+        reason: `${shortSha(head)} does not descend from the applied commit ${shortSha(applied)}: an older commit or a rewritten history; allow_rewind or \`sync --allow-rewind\` accepts it`,
       };
     }
     await deepen(depth);

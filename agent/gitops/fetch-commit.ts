@@ -55,8 +55,8 @@ export async function fetchCommit(env: SyncEnv, remoteSha: string, applied: stri
     const verdict = await opts.time('verify', () => verifyCommitSignature(host, git, paths, settings, sha, dir));
     if (!verdict.ok) return { kind: 'refused', sha, phase: 'verify', reason: verdict.reason, ...(verdict.unverifiable ? { record: false as const } : {}) };
     if (applied !== null && applied !== sha && !opts.allowRewind) {
-      const deepen = (commits: number) => opts.time('fetch', () => git.fetchObjects(settings.repo, settings.branch, dir, { ...fetchOpts, deepen: commits }));
-      const ancestry = await checkAncestry(git, dir, applied, sha, deepen); // (its deepening fetches count as fetch time)
+      const deepen = async (commits: number) => void (await git.fetchObjects(settings.repo, settings.branch, dir, { ...fetchOpts, deepen: commits }));
+      const ancestry = await opts.time('ancestry', () => checkAncestry(git, dir, applied, sha, deepen));
       if (!ancestry.ok) return { kind: 'refused', sha, phase: 'ancestry', reason: ancestry.reason };
     }
     await git.checkout(dir, sha, { timeoutMs: FETCH_TIMEOUT_MS });
