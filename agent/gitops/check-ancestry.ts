@@ -24,7 +24,7 @@ export async function checkAncestry(git: GitClient, dir: string, applied: string
     if (!(await git.isShallow(dir)) || depth >= MAX_HISTORY_COMMITS) {
       return {
         ok: false,
-        reason: `${shortSha(head)} does not descend from the applied commit ${shortSha(applied)}: an older commit or a rewritten history; allow_rewind or \`sync --allow-rewind\` accepts it`,
+        reason: `${shortSha(head)} does not descend from the applied commit ${shortSha(applied)} (within ${MAX_HISTORY_COMMITS} commits): an older commit or a rewritten history; allow_rewind or \`sync --allow-rewind\` accepts it`,
       };
     }
     await deepen(depth);

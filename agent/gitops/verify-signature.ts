@@ -19,7 +19,7 @@ async function verifierMissing(host: Host, mode: 'ssh' | 'gpg'): Promise<VerifyO
   // --version and prints its usage) means it is there.
   const program = mode === 'ssh' ? 'ssh-keygen' : 'gpg';
   if ((await host.exec(program, ['--version'], { timeoutMs: 10_000 })).code !== 127) return null;
-  return { ok: false, unverifiable: true, reason: `${program} missing: cannot check signatures` };
+  return { ok: false, unverifiable: true, reason: `${program} missing: cannot check commit signatures` };
 }
 
 const KEY_TYPE = /^(ssh-[a-z0-9-]+|ecdsa-sha2-[a-z0-9-]+|sk-[a-z0-9@.-]+)\s/;

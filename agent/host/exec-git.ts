@@ -1,7 +1,9 @@
 // The one GitClient, on node and under QuickJS alike: it runs the `git` program through Host.exec
 // with an argument list (never a shell). Every call has a deadline, never prompts (no TTY on a
 // router: ssh in batch mode, no askpass), and the config repo cannot change how git behaves: no
-// hooks, no templates, no ext:: transport, symlinks checked out as plain files. URLs go after `--`; credentials in a URL never reach an
+// hooks, no templates, no ext:: transport, symlinks checked out as plain files, and every command
+// is pinned to its repository (GIT_DIR), so a missing clone is an error instead of git walking up
+// to whatever repository encloses it. URLs go after `--`; credentials in a URL never reach an
 // error message (redactUrl).
 // Limitation: Host.exec adds to the inherited environment and cannot remove from it; a router's
 // procd/systemd environment has no GIT_* variables.
@@ -39,17 +41,19 @@ interface RunOptions {
 async function packBytes(host: Host, dir: string): Promise<number> {
   const pack = `${dir}/.git/objects/pack`;
   let total = 0;
-  // A temp file renamed away between list and stat has no stat (null).
-  for (const name of (await host.files.list(pack)) ?? []) total += (await host.files.stat(`${pack}/${name}`))?.size ?? 0;
+  // A temp file may be renamed away between list and stat.
+  for (const name of (await host.files.list(pack)) ?? []) total += (await host.files.stat(`${pack}/${name}`).catch(() => null))?.size ?? 0;
   return total;
 }
 
 export function createExecGit(host: Host): GitClient {
   function run(args: string[], opts: RunOptions) {
     const configArgs = [...BASE_CONFIG, ...(opts.config ?? [])].flatMap((c) => ['-c', c]);
+    // GIT_DIR without GIT_WORK_TREE: the work tree is the current folder (cwd).
+    const repoEnv: Record<string, string> = opts.dir !== undefined ? { GIT_DIR: `${opts.dir}/.git` } : {};
     return host.exec('git', [...configArgs, ...args], {
       ...(opts.dir !== undefined ? { cwd: opts.dir } : {}),
-      env: { ...ENV, ...opts.env },
+      env: { ...ENV, ...repoEnv, ...opts.env },
       timeoutMs: opts.timeoutMs,
       ...(opts.abortWhen ? { abortWhen: opts.abortWhen } : {}),
     });
@@ -83,11 +87,11 @@ export function createExecGit(host: Host): GitClient {
       let tooLarge = false;
       const over = async () => (tooLarge ||= (await packBytes(host, dir)) > opts.maxBytes);
       const history = 'deepen' in opts ? `--deepen=${opts.deepen}` : `--depth=${opts.depth}`;
-      const args = ['fetch', '-q', history, '--no-tags', '--', url, `+refs/heads/${branch}:${INCOMING_REF}`];
+      const args = ['fetch', '-q', history, '--no-tags', '--force', '--', url, `+refs/heads/${branch}:${INCOMING_REF}`];
       const r = await run(args, { dir, timeoutMs: opts.timeoutMs, config: FETCH_CONFIG, abortWhen: over });
       // A fast fetch may end between two looks: look once more at what it left.
       if (tooLarge || (r.code === 0 && (await over()))) {
-        throw new GitError('git fetch: more than max_repo_mb; stopped', 'too-large');
+        throw new GitError(`git fetch: more than max_repo_mb (${Math.round(opts.maxBytes / 1048576)} MB); stopped`, 'too-large');
       }
       if (r.code !== 0) throw failure(r, 'git fetch', opts.timeoutMs);
       return (await git(['rev-parse', '--verify', '-q', `${INCOMING_REF}^{commit}`], 'git fetch', { dir, timeoutMs: LOCAL_TIMEOUT_MS })).trim();

@@ -59,7 +59,7 @@ export interface GitClient {
   remoteHead(url: string, branch: string, opts: { timeoutMs: number }): Promise<string>;
   /**
    * Fetches the branch head's commits and objects into the repository `dir` (created when absent)
-   * without checking anything out: shallow, no tags, forced (`+` refspec: a moved branch is
+   * without checking anything out: shallow, no tags, forced (a moved branch is
    * followed). Returns the fetched commit.
    */
   fetchObjects(url: string, branch: string, dir: string, opts: GitFetchOptions): Promise<string>;

@@ -123,7 +123,7 @@ export function parseSettings(raw: RawSettings, hostname: string | null): Settin
   const confirmTimeout = whole(raw, 'confirm_timeout', DEFAULTS.confirmTimeout, 5, 3600, 'seconds', errors);
   const maxRepoMb = whole(raw, 'max_repo_mb', DEFAULTS.maxRepoMb, 1, 4096, 'megabytes', errors);
   const rewind = one(raw, 'allow_rewind') || 'false';
-  if (!/^(true|false|1|0)$/.test(rewind)) errors.push('allow_rewind: must be true or false');
+  if (!['true', 'false', '1', '0'].includes(rewind)) errors.push(`allow_rewind: must be true or false (got ${JSON.stringify(rewind)})`);
   const verify = (one(raw, 'verify') || DEFAULTS.verify) as VerifyMode;
   if (!['none', 'ssh', 'gpg'].includes(verify)) errors.push('verify: must be none, ssh or gpg');
   const allowedSigners = list(raw, 'allowed_signers');
@@ -164,7 +164,7 @@ export function parseSettings(raw: RawSettings, hostname: string | null): Settin
       verify,
       allowedSigners,
       confirmTimeout,
-      allowRewind: /^(true|1)$/.test(rewind),
+      allowRewind: rewind === 'true' || rewind === '1',
       maxRepoBytes: maxRepoMb * 1024 * 1024,
       report: { forge, url: reportUrl, repository: reportRepo, token: one(raw, 'report_token') || null },
       webhook: { url: webhookUrl, token: one(raw, 'webhook_token') || null },

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { ConfigRepo, importGpgKey, makeGpgSigner, makeSshSigner, stopGpgAgent, tempDir, type Signer } from './support/config-repo.ts';
@@ -27,11 +27,6 @@ function appliedLan(r: Router): string {
 const repoDir = (r: Router) => join(r.root, 'var/lib/dlan/repo');
 const incomingDir = (r: Router) => join(r.root, 'var/lib/dlan/repo.incoming');
 const checkedOut = (r: Router) => execFileSync('git', ['rev-parse', 'HEAD'], { cwd: repoDir(r), encoding: 'utf8', env: { ...process.env, GIT_DIR: join(repoDir(r), '.git') } }).trim();
-
-/** Adds a line to the router's settings file (Debian layout: no /etc/openwrt_release in the root). */
-function setting(r: Router, line: string): void {
-  appendFileSync(join(r.root, 'etc/dlan/agent.yaml'), `${line}\n`);
-}
 
 async function initRouter(repo: ConfigRepo, extra: string[]): Promise<Router> {
   const r = new Router(fakeBackend());
@@ -105,7 +100,7 @@ test('an unrelated (rewritten) history is refused by default; allow_rewind in th
   assert.equal(state(r).applied.sha, second);
   assert.equal(appliedLan(r), '192.168.51.0/24');
 
-  setting(r, 'allow_rewind: true');
+  assert.equal((await r.cli('init', '--repo', repo.url, '--router', 'solo', '--allow-rewind', 'true')).code, 0);
   const followed = await r.cli('sync', '--retry-failed');
   assert.equal(followed.code, 0, followed.stdout);
   assert.equal(state(r).applied.sha, rewritten);
@@ -130,14 +125,13 @@ test('verify ssh: an unsigned head is checked before it is checked out: the work
 test('max_repo_mb: a head larger than the bound is stopped, removed, recorded and not downloaded again', T, async () => {
   const repo = new ConfigRepo();
   const small = repo.commit('small', { 'dlan.yaml': soloConfig() });
-  const r = await initRouter(repo, []);
-  setting(r, 'max_repo_mb: 1');
+  const r = await initRouter(repo, ['--max-repo-mb', '1']);
   assert.equal((await r.cli('sync')).code, 0);
   // Random data does not compress: about 4 MB reach the pack.
   const big = repo.commit('big', { 'dlan.yaml': soloConfig('192.168.9.0/24'), 'blob.txt': randomBytes(3 << 20).toString('base64') });
   const s = await r.cli('sync');
   assert.equal(s.code, 1, s.stdout);
-  assert.match(s.stdout, /refused .*: git fetch: more than max_repo_mb; stopped/);
+  assert.match(s.stdout, /refused .*more than max_repo_mb \(1 MB\); stopped/);
   assert.deepEqual(state(r).failedCommits.map((f: { sha: string; phase: string }) => [f.sha, f.phase]), [[big, 'fetch']]);
   assert.ok(!existsSync(incomingDir(r)), 'the partial download is removed');
   assert.equal(checkedOut(r), small);
@@ -176,7 +170,7 @@ async function missingVerifier(program: 'ssh-keygen' | 'gpg', signer: Signer, al
     process.env.PATH = path;
   }
   assert.equal(s.code, 1, s.stdout);
-  assert.match(s.stdout, new RegExp(`^error: cannot apply [0-9a-f]{12}: ${program} missing: cannot check signatures`));
+  assert.match(s.stdout, new RegExp(`^error: cannot apply [0-9a-f]{12}: ${program} missing: cannot check commit signatures`));
   assert.doesNotMatch(s.stdout, /bad signature|not allowed/);
   assert.deepEqual(state(r).failedCommits, [], 'not held against the commit');
   assert.ok(!existsSync(currentFile(r.root)), 'nothing applied');

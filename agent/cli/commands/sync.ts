@@ -51,11 +51,10 @@ ${ROOT_FLAG_HELP}`,
     }
     const { env } = opened;
     if (args.flags.jitter) await ctx.host.sleep(jitterMs(env.settings.interval, env.deps.random ?? Math.random));
-    const rewind = args.flags['allow-rewind'] === true;
     const outcome = await runSync(env, {
       waitMs: Number(wait) * 1000,
-      retryFailed: args.flags['retry-failed'] === true || rewind,
-      allowRewind: rewind,
+      retryFailed: args.flags['retry-failed'] === true || args.flags['allow-rewind'] === true,
+      allowRewind: args.flags['allow-rewind'] === true,
       mode: args.flags.cron || args.flags.jitter ? 'cron' : 'manual',
     });
     if (args.flags.json) ctx.stdout(`${JSON.stringify(outcome, null, 2)}\n`);

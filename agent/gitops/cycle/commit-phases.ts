@@ -39,7 +39,7 @@ async function fetchPhase(c: Cycle, w: Work): Promise<CycleEnd | null> {
   w.sha = fetched.sha;
   w.fetched = fetched;
   logPhase(c, 'fetch', w.sha);
-  if (fetched.kind === 'refused' && fetched.phase === 'fetch') return fetched; // too large
+  if (fetched.kind === 'refused' && fetched.phase === 'fetch') return { kind: 'refused', sha: w.sha, phase: 'fetch', reason: fetched.reason };
   const held = heldCommit(c.rec.state, w.sha, c.opts.retryFailed);
   return held ? { kind: 'held', sha: w.sha, failed: held } : null;
 }
