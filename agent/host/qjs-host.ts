@@ -285,7 +285,6 @@ export function createQjsHost(mods: QjsModules, opts: { log?: HostLog } = {}): H
       const deadline = execOpts.timeoutMs !== undefined ? Date.now() + execOpts.timeoutMs : Infinity;
       let killed = false;
       let code = 1;
-      let nextAsk = Date.now() + 250;
       for (let delay = 1; ; delay = Math.min(delay * 2, 50)) {
         const [ret, status] = os.waitpid(pid, os.WNOHANG);
         if (ret === pid) {
@@ -293,12 +292,7 @@ export function createQjsHost(mods: QjsModules, opts: { log?: HostLog } = {}): H
           break;
         }
         if (ret < 0) break; // ECHILD: reaped elsewhere; nothing more to learn
-        let stop = !killed && Date.now() >= deadline;
-        if (!killed && !stop && execOpts.abortWhen && Date.now() >= nextAsk) {
-          stop = await execOpts.abortWhen().catch(() => false);
-          nextAsk = Date.now() + 250;
-        }
-        if (stop) {
+        if (!killed && Date.now() >= deadline) {
           os.kill(pid, SIGKILL);
           killed = true;
         }
