@@ -61,15 +61,29 @@ async function read(path: string): Promise<string | null> {
 async function write(path: string, content: string, opts: { mode?: number } = {}): Promise<void> {
   await fs.mkdir(dirname(path), { recursive: true });
   const tmp = join(dirname(path), `.${basename(path)}.dlan-tmp-${process.pid}`);
-  const fh = await fs.open(tmp, fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_TRUNC, opts.mode ?? 0o644);
   try {
-    await fh.writeFile(content, 'utf8');
-    if (opts.mode !== undefined) await fh.chmod(opts.mode);
-    await fh.sync();
-  } finally {
-    await fh.close();
+    const fh = await fs.open(tmp, fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_TRUNC, opts.mode ?? 0o644);
+    try {
+      await fh.writeFile(content, 'utf8');
+      if (opts.mode !== undefined) await fh.chmod(opts.mode);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await fs.rename(tmp, path);
+  } catch (e) {
+    // A full disk (ENOSPC) or any other failure leaves no temp file behind, and the old content.
+    await fs.rm(tmp, { force: true });
+    throw e;
   }
-  await fs.rename(tmp, path);
+  // The rename is durable only once the folder's entry is on disk: a power cut after "applied"
+  // must not bring back the old ledger.
+  const dir = await fs.open(dirname(path), fsConstants.O_RDONLY);
+  try {
+    await dir.sync();
+  } finally {
+    await dir.close();
+  }
 }
 
 async function list(dir: string): Promise<string[] | null> {

@@ -14,9 +14,11 @@
 //   optional: FILE.sync() (absent from Bellard's QuickJS; used when a build has it)
 //
 // Limits of QuickJS's libc wrappers and what this file does about them:
-//  - No fsync: an atomic write is temp file + flush + close + rename. The rename is atomic, so a
-//    reader sees the old or the new content, never a torn file; after a power cut the new content
-//    may be lost (the old one stays). Where FILE.sync exists (some forks) it is called.
+//  - No fsync: an atomic write is temp file + flush + close + rename, then `sync` (busybox) is run
+//    so that the file and the renamed entry reach flash before write() returns. The rename is
+//    atomic, so a reader sees the old or the new content, never a torn file. Where FILE.sync
+//    exists (some forks) it is called too. Without a `sync` program the write still happens, with
+//    a warning (once): a power cut right after it may then bring back the old content.
 //  - No chmod: the mode is given to open(2) when the temp file is created; if the umask strips
 //    bits from it, `chmod` is run (argument list, no shell) before the rename.
 //  - No pipes with event-driven reads here: a child's stdout/stderr go to temp files under $TMPDIR
@@ -110,7 +112,7 @@ function nameOf(path: string): string {
 }
 
 /** The files part of the host; also used by exec for its temp files. */
-function qjsFiles({ std, os }: QjsModules, runChmod: (mode: number, path: string) => Promise<void>) {
+function qjsFiles({ std, os }: QjsModules, runChmod: (mode: number, path: string) => Promise<void>, runSync: () => Promise<void>) {
   function statSync(path: string): FileStat | null {
     const [st, err] = os.stat(path);
     if (err === std.Error.ENOENT) return null;
@@ -185,6 +187,9 @@ function qjsFiles({ std, os }: QjsModules, runChmod: (mode: number, path: string
           os.remove(tmp);
           throw new QjsFsError('rename', `${tmp} -> ${path}`, -rc, std);
         }
+        // QuickJS has no fsync: `sync` (busybox) puts the file and the renamed entry on flash, so a
+        // power cut after "applied" cannot bring back the old ledger.
+        await runSync();
       },
       async list(dir: string): Promise<string[] | null> {
         const [names, err] = os.readdir(dir);
@@ -308,7 +313,15 @@ export function createQjsHost(mods: QjsModules, opts: { log?: HostLog } = {}): H
     const r = await exec('chmod', [mode.toString(8), path]);
     if (r.code !== 0) throw new Error(`chmod ${mode.toString(8)} ${path}: ${r.stderr.trim()}`);
   };
-  const fileOps = qjsFiles(mods, runChmod);
+  let warnedNoSync = false;
+  const runSync = async () => {
+    const r = await exec('sync', []);
+    if (r.code === 127 && !warnedNoSync) {
+      warnedNoSync = true;
+      (opts.log ?? createQjsLog(mods)).log('warn', 'no `sync` program: written files are not forced to flash');
+    } else if (r.code !== 0 && r.code !== 127) throw new Error(`sync failed (exit ${r.code}): ${r.stderr.trim()}`);
+  };
+  const fileOps = qjsFiles(mods, runChmod, runSync);
 
   return {
     exec,
