@@ -140,10 +140,12 @@ async function computePlan(state: DesiredState | null, ctx: BackendContext): Pro
   }
   const packagePlans: PackagePlan[] = [];
   const originalsToSave = new Map<string, string>();
+  // The bytes behind `uci export` (read first: a change after them is seen by apply, which compares
+  // them instead of exporting again), then one export of all packages.
+  for (const pkg of UCI_PACKAGES) await readRecorded(host, reads, `${paths.confdir}/${pkg}`);
+  const exported = await uci.exportAll(UCI_PACKAGES);
   for (const pkg of UCI_PACKAGES) {
-    // The bytes behind `uci export`: apply compares them instead of exporting again.
-    await readRecorded(host, reads, `${paths.confdir}/${pkg}`);
-    const current = await uci.export(pkg);
+    const current = exported.get(pkg) ?? null;
     const p = planUciPackage({
       pkg,
       current,

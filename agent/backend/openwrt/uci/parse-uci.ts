@@ -78,9 +78,34 @@ function tokenize(text: string): string[][] {
 
 /** Parses one package. `packageName` is used when the text has no `package` line (a config file). */
 export function parseUci(text: string, packageName: string): UciPackage {
-  const pkg: UciPackage = { name: packageName, sections: [] };
-  let current: UciSection | null = null;
+  return build({ name: packageName, sections: [] }, tokenize(text));
+}
+
+/**
+ * Parses what `uci export` without a package prints: every package, each after its `package`
+ * line. Split on the tokenized statements, so a quoted value holding "\npackage x" cannot start
+ * a package.
+ */
+export function parseUciPackages(text: string): Map<string, UciPackage> {
+  const out = new Map<string, UciPackage>();
+  let chunk: ReturnType<typeof tokenize> = [];
+  const flush = () => {
+    if (chunk.length) out.set(chunk[0]![1] ?? '', build({ name: '', sections: [] }, chunk));
+  };
   for (const st of tokenize(text)) {
+    if (st[0] === 'package') {
+      flush();
+      chunk = [];
+    }
+    chunk.push(st);
+  }
+  flush();
+  return out;
+}
+
+function build(pkg: UciPackage, statements: ReturnType<typeof tokenize>): UciPackage {
+  let current: UciSection | null = null;
+  for (const st of statements) {
     const [kw, a, b] = st;
     if (kw === 'package') {
       if (a !== undefined) pkg.name = a;

@@ -1,7 +1,7 @@
 // Runs the `uci` program (or whatever DLAN_UCI names) on one config tree with a private save
 // directory, so dlan-agent's staged changes never mix with a user's pending changes in /tmp/.uci.
 import type { ExecResult, Host } from '../../../host/host.ts';
-import { parseUci } from './parse-uci.ts';
+import { parseUci, parseUciPackages } from './parse-uci.ts';
 import type { UciPackage } from './uci-model.ts';
 
 export class UciCommandError extends Error {
@@ -14,6 +14,12 @@ export class UciCommandError extends Error {
 export interface UciRunner {
   /** The package as uci reads it (file + staged changes), or `null` when it has no file. */
   export(pkg: string): Promise<UciPackage | null>;
+  /**
+   * Several packages with one `uci export` of all (one program run instead of one each: the
+   * plan of every sync reads all of dlan's packages); when uci refuses that (another package's
+   * file is broken) each is exported alone, so the error names the package it concerns.
+   */
+  exportAll(pkgs: readonly string[]): Promise<Map<string, UciPackage | null>>;
   /** Feeds commands to `uci batch`; returns what uci printed (batch exits 0 even on errors). */
   batch(commands: string[]): Promise<ExecResult>;
   commit(pkg: string): Promise<void>;
@@ -43,6 +49,13 @@ export function createUciRunner(host: Host, opts: { command: string[]; confdir: 
         throw new UciCommandError(`uci export ${pkg} failed (exit ${r.code}): ${r.stderr.trim()}`, r);
       }
       return parseUci(r.stdout, pkg);
+    },
+    async exportAll(pkgs) {
+      const r = await run(['export']);
+      const all = r.code === 0 ? parseUciPackages(r.stdout) : null;
+      const out = new Map<string, UciPackage | null>();
+      for (const pkg of pkgs) out.set(pkg, all ? (all.get(pkg) ?? null) : await this.export(pkg));
+      return out;
     },
     async batch(commands) {
       await host.files.mkdirp(opts.savedir, 0o700);
