@@ -1,8 +1,7 @@
-// Every path the GitOps agent reads or writes, below `root` (`/` on a router).
-// Persistent things (survive a reboot: state, pending confirmation, key, trust) are under
-// /etc/dlan; volatile ones (lock, last-run heartbeat, the clone) under /var, which is RAM on
-// OpenWrt, so a check every few minutes does not wear the flash.
-import { joinRoot } from '../settings/settings-file.ts';
+// Every path the GitOps agent reads or writes, below `root` (`/` on a router); dlan's own files
+// are named from the one table (agent/base/dlan-paths.ts), the cron files are the system's.
+import * as DLAN_PATHS from '../base/dlan-paths.ts';
+import { underRoot } from '../base/dlan-paths.ts';
 
 export interface AgentPaths {
   root: string;
@@ -22,20 +21,20 @@ export interface AgentPaths {
 }
 
 export function agentPaths(root: string): AgentPaths {
-  const r = (p: string) => joinRoot(root, p);
+  const r = (p: string) => underRoot(root, p);
   return {
     root,
-    stateFile: r('/etc/dlan/state.json'),
-    appliedStateFile: r('/etc/dlan/applied-state.json'),
-    pendingFile: r('/etc/dlan/pending.json'),
-    pendingClaim: r('/etc/dlan/pending.claim'),
-    holdFile: r('/etc/dlan/hold.json'),
-    keyFile: r('/etc/dlan/wireguard.key'),
-    gnupgHome: r('/etc/dlan/gnupg'),
-    allowedSignersFile: r('/var/run/dlan/allowed_signers'),
-    lock: r('/var/run/dlan/sync.lock'),
-    runFile: r('/var/run/dlan/run.json'),
-    repoDir: r('/var/lib/dlan/repo'),
+    stateFile: r(DLAN_PATHS.agentState),
+    appliedStateFile: r(DLAN_PATHS.appliedState),
+    pendingFile: r(DLAN_PATHS.pending),
+    pendingClaim: r(DLAN_PATHS.pendingClaim),
+    holdFile: r(DLAN_PATHS.hold),
+    keyFile: r(DLAN_PATHS.wireguardKey),
+    gnupgHome: r(DLAN_PATHS.gnupgHome),
+    allowedSignersFile: r(DLAN_PATHS.allowedSigners),
+    lock: r(DLAN_PATHS.syncLock),
+    runFile: r(DLAN_PATHS.runFile),
+    repoDir: r(DLAN_PATHS.repoDir),
     crontab: r('/etc/crontabs/root'),
     cronD: r('/etc/cron.d/dlan-agent'),
   };

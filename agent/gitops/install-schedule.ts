@@ -4,7 +4,8 @@
 // built from the validated interval only. Service commands run only when root is `/`.
 import type { Host } from '../host/host.ts';
 import type { AgentPaths } from './agent-paths.ts';
-import { joinRoot } from '../settings/settings-file.ts';
+import * as DLAN_PATHS from '../base/dlan-paths.ts';
+import { underRoot } from '../base/dlan-paths.ts';
 import { setUciOptions } from '../settings/uci-file-edit.ts';
 import { crontabScheduleFor } from './schedule.ts';
 
@@ -77,7 +78,7 @@ export async function installSchedule(host: Host, paths: AgentPaths, openwrt: bo
 export async function removeSchedule(host: Host, paths: AgentPaths, openwrt: boolean): Promise<ScheduleResult> {
   const removed = await installSchedule(host, paths, openwrt, 'none', 300);
   const commands = openwrt ? [['/etc/init.d/dlan-agent', 'stop'], ['/etc/init.d/dlan-agent', 'disable']] : [['systemctl', 'disable', '--now', 'dlan-agent.service']];
-  const settings = joinRoot(paths.root, '/etc/config/dlan-agent');
+  const settings = underRoot(paths.root, DLAN_PATHS.settingsUci);
   const text = openwrt ? await host.files.read(settings) : null;
   if (text !== null) {
     const edited = setUciOptions(text, 'service', 'service', { enabled: '0' }, false) ?? `${text.replace(/\n*$/, '\n')}\nconfig service 'service'\n\toption enabled '0'\n`;

@@ -1,15 +1,15 @@
 // The router's age identity: `<root>/etc/dlan/age.key` (mode 0600, age-keygen's layout), created
 // once by `dlan-agent init` and never leaving the router. Its recipient (`age1…`) is printed for
 // the config repo (`routers.NAME.age_recipient`); link secrets are sealed to it.
+import * as DLAN_PATHS from '../base/dlan-paths.ts';
+import { underRoot } from '../base/dlan-paths.ts';
 import type { Host } from '../host/host.ts';
 import type { RandomBytes } from './age-encrypt.ts';
 import { AgeKeyError, identityFileText, parseIdentityFile, type AgeIdentity } from './age-keys.ts';
 import { randomBytesFrom } from './random-bytes.ts';
 
-export const AGE_IDENTITY_FILE = '/etc/dlan/age.key';
-
 export function ageIdentityPath(root: string): string {
-  return `${root.replace(/\/+$/, '')}${AGE_IDENTITY_FILE}`;
+  return underRoot(root, DLAN_PATHS.ageIdentity);
 }
 
 /** The identity, or `null` when the file does not exist. Refuses a file others can read. */

@@ -3,6 +3,8 @@
 // Debian: `<root>/etc/dlan/agent.yaml` (the same keys). The file that exists wins; otherwise a
 // router is OpenWrt when it has /etc/openwrt_release (as the backend choice decides).
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import * as DLAN_PATHS from '../base/dlan-paths.ts';
+import { underRoot } from '../base/dlan-paths.ts';
 import type { Host } from '../host/host.ts';
 import { LIST_KEYS, parseSettings, SECRET_KEYS, type RawSettings, type SettingsResult } from './agent-settings.ts';
 import { parseUciFile, renderUciFile, type UciSection } from './uci-file.ts';
@@ -15,16 +17,12 @@ export interface SettingsLocation {
   path: string;
 }
 
-export function joinRoot(root: string, path: string): string {
-  return `${root.replace(/\/+$/, '')}${path}`;
-}
-
 export async function locateSettings(host: Host, root: string): Promise<SettingsLocation> {
-  const uci = joinRoot(root, '/etc/config/dlan-agent');
-  const yaml = joinRoot(root, '/etc/dlan/agent.yaml');
+  const uci = underRoot(root, DLAN_PATHS.settingsUci);
+  const yaml = underRoot(root, DLAN_PATHS.settingsYaml);
   if ((await host.files.stat(uci)) !== null) return { format: 'uci', path: uci };
   if ((await host.files.stat(yaml)) !== null) return { format: 'yaml', path: yaml };
-  const openwrt = await host.files.stat(joinRoot(root, '/etc/openwrt_release'));
+  const openwrt = await host.files.stat(underRoot(root, '/etc/openwrt_release'));
   return openwrt !== null ? { format: 'uci', path: uci } : { format: 'yaml', path: yaml };
 }
 

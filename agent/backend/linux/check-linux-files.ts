@@ -3,7 +3,8 @@
 // already refuse unsafe values, and a --root tree may be rendered on a machine without the daemons.
 import type { Host } from '../../host/host.ts';
 import type { FileWrite } from './plan-linux.ts';
-import { LINUX_FILES, underRoot } from './linux-paths.ts';
+import { underRoot } from '../../base/dlan-paths.ts';
+import { LINUX_FILES } from './linux-paths.ts';
 
 export class FileCheckError extends Error {
   constructor(path: string, tool: string, output: string) {

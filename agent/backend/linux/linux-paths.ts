@@ -1,6 +1,7 @@
 // Where the Linux backend keeps each file, relative to the machine's `/` (the `--root` folder in
 // tests and in the lab). Daemon configs live where Debian's packages read them (dnsmasq's conf-dir,
-// bird's /etc/bird), dlan's own pieces under /etc/dlan.
+// bird's /etc/bird), dlan's own pieces under /etc/dlan, named from the one table.
+import * as DLAN_PATHS from '../../base/dlan-paths.ts';
 
 export const LINUX_FILES = {
   dnsmasqConf: '/etc/dnsmasq.d/dlan.conf',
@@ -14,18 +15,18 @@ export const LINUX_FILES = {
   dnsmasqLeases: '/var/lib/misc/dnsmasq.leases',
   birdConf: '/etc/bird/bird.conf',
   /** Main config of dlan's private nginx instance (stream services, stub_status). */
-  nginxConf: '/etc/dlan/nginx/nginx.conf',
+  nginxConf: DLAN_PATHS.nginxConf,
   nginxLogDir: '/var/log/dlan',
-  nftRuleset: '/etc/dlan/nftables.nft',
+  nftRuleset: DLAN_PATHS.nftRuleset,
   sshdDropIn: '/etc/ssh/sshd_config.d/dlan.conf',
   authorizedKeys: '/root/.ssh/authorized_keys',
-  wireguardKey: '/etc/dlan/wireguard.key',
-  ledger: '/etc/dlan/linux-ledger.json',
-  appliedState: '/etc/dlan/linux-applied-state.json',
-  snapshots: '/etc/dlan/snapshots',
-  originals: '/etc/dlan/originals',
-  serviceTable: '/etc/dlan/services.json',
-  scratch: '/etc/dlan/.check',
+  wireguardKey: DLAN_PATHS.wireguardKey,
+  ledger: DLAN_PATHS.linuxLedger,
+  appliedState: DLAN_PATHS.linuxAppliedState,
+  snapshots: DLAN_PATHS.snapshots,
+  originals: DLAN_PATHS.linuxOriginals,
+  serviceTable: DLAN_PATHS.serviceTable,
+  scratch: DLAN_PATHS.linuxScratch,
 } as const;
 
 /** Runtime paths (not below `--root`: the lab gives each router its own /run). */
@@ -34,9 +35,3 @@ export const LINUX_RUNTIME = {
 } as const;
 
 export const NGINX_STREAM_MODULE = '/usr/lib/nginx/modules/ngx_stream_module.so';
-
-/** `root` + an absolute path, without doubling the slash. */
-export function underRoot(root: string, path: string): string {
-  if (root === '/' || root === '') return path;
-  return `${root.replace(/\/+$/, '')}${path}`;
-}

@@ -2,7 +2,8 @@
 // same state and options always give the same bytes.
 import type { DesiredState } from '../../slice/desired-state.ts';
 import { renderBirdConf } from '../../render/bird/render-bird-conf.ts';
-import { LINUX_FILES, LINUX_RUNTIME, underRoot } from './linux-paths.ts';
+import { underRoot } from '../../base/dlan-paths.ts';
+import { LINUX_FILES, LINUX_RUNTIME } from './linux-paths.ts';
 import { renderDnsmasqFiles } from './render-dnsmasq-conf.ts';
 import { renderNftRuleset } from './render-nftables.ts';
 import { renderNginxMain } from './render-nginx-main.ts';

@@ -7,7 +7,8 @@
 // `check` exits 0 when the service runs (absent: assumed running); `restart` absent = stop + start.
 // A service missing from the table is not managed (its changes are written, nothing is run).
 import type { Host } from '../../host/host.ts';
-import { LINUX_FILES, underRoot } from './linux-paths.ts';
+import { underRoot } from '../../base/dlan-paths.ts';
+import { LINUX_FILES } from './linux-paths.ts';
 
 export type ManagedService = 'dnsmasq' | 'bird' | 'nginx' | 'sshd';
 export type ServiceVerb = 'start' | 'stop' | 'reload' | 'restart';

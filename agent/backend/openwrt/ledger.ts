@@ -2,6 +2,8 @@
 // sections and options it took over (with their original values) and which files it writes.
 // Nothing outside the ledger is ever modified or deleted. Original config files and files are
 // saved once, on first touch, under `<root>/etc/dlan/original/` for `uninstall`.
+import * as DLAN_PATHS from '../../base/dlan-paths.ts';
+import { underRoot } from '../../base/dlan-paths.ts';
 import type { Host } from '../../host/host.ts';
 import type { RenderRecord } from '../common/change-cause.ts';
 import type { SectionSelector } from './render/rendered-uci.ts';
@@ -76,18 +78,16 @@ export interface StatePaths {
 }
 
 export function statePaths(root: string): StatePaths {
-  const r = root.replace(/\/+$/, '');
-  const stateDir = `${r}/etc/dlan`;
+  const r = (p: string) => underRoot(root, p);
   return {
-    root: r,
-    stateDir,
-    ledger: `${stateDir}/ledger.json`,
-    key: `${stateDir}/wireguard.key`,
-    originals: `${stateDir}/original`,
-    snapshots: `${stateDir}/snapshots`,
-    // Private uci save dir: on tmpfs like /tmp/.uci, never shared with a user's pending changes.
-    savedir: `${r}/tmp/dlan-uci`,
-    confdir: `${r}/etc/config`,
+    root: r(''),
+    stateDir: r(DLAN_PATHS.stateDir),
+    ledger: r(DLAN_PATHS.openwrtLedger),
+    key: r(DLAN_PATHS.wireguardKey),
+    originals: r(DLAN_PATHS.openwrtOriginals),
+    snapshots: r(DLAN_PATHS.snapshots),
+    savedir: r(DLAN_PATHS.uciSavedir),
+    confdir: r('/etc/config'),
   };
 }
 

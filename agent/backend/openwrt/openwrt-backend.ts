@@ -2,6 +2,8 @@
 // them with what the router has (through `uci export` and the ownership ledger), writes only the
 // difference (uci batch → verify → commit; atomic file writes), and runs only the service actions
 // that difference needs. Every path is below `ctx.root`.
+import * as DLAN_PATHS from '../../base/dlan-paths.ts';
+import { underRoot } from '../../base/dlan-paths.ts';
 import type { ApplyResult, Backend, BackendContext, Difference, Plan, ServiceAction } from '../backend.ts';
 import { byOperator, recordOf, withCauses } from '../common/change-cause.ts';
 import { listRecorded, prepare, readRecorded, takePrepared, type Reads } from '../common/prepared-change.ts';
@@ -33,7 +35,7 @@ import { samePackage } from './uci/uci-model.ts';
 import { createUciRunner, uciCommandFromEnv } from './uci/uci-runner.ts';
 
 const WG_INTERFACE = 'wg0';
-const LEDGER_PATH = '/etc/dlan/ledger.json';
+const LEDGER_PATH = DLAN_PATHS.openwrtLedger;
 
 interface FileOp {
   path: string;
@@ -285,7 +287,7 @@ async function execute(ip: InternalPlan, ctx: BackendContext, reason: string): P
   if (!touched && !ip.ledgerChanged) return { ...ip.plan, snapshot: null, ran: [] };
 
   const writing = ip.fileOps.filter((f) => f.op !== 'delete').map((f) => f.path);
-  await checkRenderedFiles(host, ip.rendered.filter((f) => writing.includes(f.path)), `${paths.stateDir}/check`);
+  await checkRenderedFiles(host, ip.rendered.filter((f) => writing.includes(f.path)), underRoot(paths.root, DLAN_PATHS.openwrtScratch));
 
   const snapshot = await takeSnapshot(
     host,

@@ -1,5 +1,7 @@
 // `dlan-agent init`: make this router a dlan GitOps router: its WireGuard key (kept if present),
 // the agent settings, the schedule; then print the public_key/age_recipient snippet for the config repo.
+import * as DLAN_PATHS from '../../base/dlan-paths.ts';
+import { underRoot } from '../../base/dlan-paths.ts';
 import { statePaths } from '../../backend/openwrt/ledger.ts';
 import { ensureRouterKey } from '../../backend/common/router-key.ts';
 import { detectBackend } from '../../backend/select-backend.ts';
@@ -9,7 +11,7 @@ import { ROOT_FLAG_HELP } from '../open-env.ts';
 import { cronExpressionFor } from '../../gitops/schedule.ts';
 import { ensureRouterAgeIdentity } from '../../secrets/router-identity.ts';
 import { parseSettings, type RawSettings } from '../../settings/agent-settings.ts';
-import { joinRoot, readRawSettings, readServiceMode, writeRawSettings, type SettingsLocation } from '../../settings/settings-file.ts';
+import { readRawSettings, readServiceMode, writeRawSettings, type SettingsLocation } from '../../settings/settings-file.ts';
 import type { Command } from '../cli-context.ts';
 import { parseArgs, stringFlag, UsageError } from '../parse-args.ts';
 
@@ -80,8 +82,8 @@ ${ROOT_FLAG_HELP}`,
     const host = ctx.host;
     const openwrt = (await detectBackend(host, root)) === 'openwrt';
     const location: SettingsLocation = openwrt
-      ? { format: 'uci', path: joinRoot(root, '/etc/config/dlan-agent') }
-      : { format: 'yaml', path: joinRoot(root, '/etc/dlan/agent.yaml') };
+      ? { format: 'uci', path: underRoot(root, DLAN_PATHS.settingsUci) }
+      : { format: 'yaml', path: underRoot(root, DLAN_PATHS.settingsYaml) };
     try {
       // Without --schedule, the mode the router has chosen (the package's `option mode`) stays.
       const schedule = (toldSchedule ?? (await readServiceMode(host, location)) ?? 'cron') as ScheduleMode;
@@ -111,7 +113,7 @@ ${ROOT_FLAG_HELP}`,
       const age = await ensureRouterAgeIdentity(host, root);
       await writeRawSettings(host, location, raw, openwrt ? schedule : undefined);
       const sched = await installSchedule(host, agentPaths(root), openwrt, schedule, s.interval);
-      ctx.stderr(`dlan-agent init: ${key.created ? 'created' : 'kept the existing'} WireGuard key ${joinRoot(root, '/etc/dlan/wireguard.key')}\n`);
+      ctx.stderr(`dlan-agent init: ${key.created ? 'created' : 'kept the existing'} WireGuard key ${underRoot(root, DLAN_PATHS.wireguardKey)}\n`);
       ctx.stderr(`dlan-agent init: ${age.created ? 'created' : 'kept the existing'} age identity ${age.path}\n`);
       ctx.stderr(`dlan-agent init: settings in ${location.path}\n`);
       for (const f of sched.wrote) ctx.stderr(`dlan-agent init: schedule in ${f}\n`);
