@@ -6,7 +6,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Buffer } from 'node:buffer';
-import { hostileDocuments, measure, tenThousandRouterFiles, tenThousandRouters } from './support/hostile-configs.ts';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { denseDocuments, hostileDocuments, measure, tenThousandRouterFiles, tenThousandRouters } from './support/hostile-configs.ts';
+import { ensureBundles, QJS_BUNDLE } from '../qjs/ensure-bundles.ts';
+import { runQjsModule } from '../qjs/qjs-engine.ts';
 
 test('10 000 routers in dlan.yaml (2 MB): refused before reading, by the file size bound', () => {
   const m = measure({ 'dlan.yaml': tenThousandRouters() });
@@ -38,4 +43,22 @@ test('a file over the size limit, and files over the total, are refused before r
   assert.deepEqual(many.messages, ['routers/c.yaml:0: : makes the config repo larger than 2 MiB in all: dlan-agent refuses larger configs so that loading stays small (limits in docs/config-format.md)']);
   const bytes = measure({ 'dlan.yaml': Buffer.from([0x76, 0x65, 0x72, 0x73, 0x69, 0x6f, 0x6e, 0x3a, 0x20, 0x31, 0x0a, 0xc3, 0x28, 0x0a]) });
   assert.ok(bytes.messages.some((x) => /not valid UTF-8/.test(x)), bytes.messages.join('\n'));
+});
+
+test('the router build (QuickJS) refuses by the same bounds, with the same words', async (t) => {
+  ensureBundles();
+  const dir = mkdtempSync(join(tmpdir(), 'dlan-bounds-qjs-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const cheap = denseDocuments().filter(([what]) => /7\.8 MB|aliases/.test(what));
+  assert.equal(cheap.length, 2);
+  for (const [what, text, why] of cheap) {
+    mkdirSync(join(dir, what), { recursive: true });
+    writeFileSync(join(dir, what, 'dlan.yaml'), text);
+    const r = await runQjsModule(readFileSync(QJS_BUNDLE, 'utf8'), QJS_BUNDLE, { args: ['validate', join(dir, what)] });
+    assert.equal(r.exitCode, 1, what);
+    // validate prints FILE:LINE:COLUMN: MESSAGE; the shared reasons are written FILE:LINE: PATH: MESSAGE.
+    const line = `${r.stdout}${r.stderr}`.split('\n').find((l) => l.startsWith('dlan.yaml')) ?? '';
+    const asMeasured = line.replace(/^(dlan\.yaml)(?::(\d+):\d+)?: /, (_, f, l) => `${f}:${l ?? 0}: : `);
+    assert.match(asMeasured, why, `${what}: ${r.stdout}${r.stderr}`);
+  }
 });
