@@ -27,6 +27,8 @@ export function fallbackSettings(router: string | null): AgentSettings {
     verify: 'none',
     allowedSigners: [],
     confirmTimeout: DEFAULTS.confirmTimeout,
+    allowRewind: false,
+    maxRepoBytes: DEFAULTS.maxRepoMb * 1024 * 1024,
     report: { forge: 'none', url: null, repository: null, token: null },
     webhook: { url: null, token: null },
     birdSocket: null,

@@ -7,7 +7,20 @@ import type { GitClient } from '../host/git-client.ts';
 import type { Host } from '../host/host.ts';
 import type { AgentPaths } from './agent-paths.ts';
 
-export type VerifyOutcome = { ok: true; signer: string; fingerprint: string } | { ok: false; reason: string };
+/**
+ * `unverifiable`: the router cannot check signatures at all (its verifier program is missing).
+ * That says nothing about the commit, so it must not be recorded against it.
+ */
+export type VerifyOutcome = { ok: true; signer: string; fingerprint: string } | { ok: false; reason: string; unverifiable?: true };
+
+/** A refusal when the verifier program is not installed (git would call every signature bad). */
+async function verifierMissing(host: Host, mode: 'ssh' | 'gpg'): Promise<VerifyOutcome | null> {
+  // The programs exec-git.ts pins git to. 127: not found; any other answer (ssh-keygen has no
+  // --version and prints its usage) means it is there.
+  const program = mode === 'ssh' ? 'ssh-keygen' : 'gpg';
+  if ((await host.exec(program, ['--version'], { timeoutMs: 10_000 })).code !== 127) return null;
+  return { ok: false, unverifiable: true, reason: `${program} missing: cannot check commit signatures` };
+}
 
 const KEY_TYPE = /^(ssh-[a-z0-9-]+|ecdsa-sha2-[a-z0-9-]+|sk-[a-z0-9@.-]+)\s/;
 
@@ -54,15 +67,18 @@ export async function verifyCommitSignature(
   paths: AgentPaths,
   settings: AgentSettings,
   sha: string,
+  dir: string = paths.repoDir,
 ): Promise<VerifyOutcome> {
   if (settings.verify === 'none') return { ok: true, signer: '', fingerprint: '' };
+  const missing = await verifierMissing(host, settings.verify);
+  if (missing) return missing;
   if (settings.verify === 'ssh') {
     const text = allowedSignersText(settings.allowedSigners);
     if ((await host.files.read(paths.allowedSignersFile)) !== text) await host.files.write(paths.allowedSignersFile, text, { mode: 0o644 });
-    const v = await git.verifyCommit(paths.repoDir, sha, { kind: 'ssh', allowedSignersFile: paths.allowedSignersFile }, { timeoutMs: 20_000 });
+    const v = await git.verifyCommit(dir, sha, { kind: 'ssh', allowedSignersFile: paths.allowedSignersFile }, { timeoutMs: 20_000 });
     return judgeVerdict('ssh', settings.allowedSigners, v);
   }
   await host.files.mkdirp(paths.gnupgHome, 0o700);
-  const v = await git.verifyCommit(paths.repoDir, sha, { kind: 'gpg', gnupgHome: paths.gnupgHome }, { timeoutMs: 20_000 });
+  const v = await git.verifyCommit(dir, sha, { kind: 'gpg', gnupgHome: paths.gnupgHome }, { timeoutMs: 20_000 });
   return judgeVerdict('gpg', settings.allowedSigners, v);
 }

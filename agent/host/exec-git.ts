@@ -1,16 +1,20 @@
-// The one GitClient, on node and under QuickJS alike: runs the `git` program through Host.exec,
-// with an argument list (never a shell). A router needs `git` anyway; one client means one
-// behaviour to test and no git library in the node bundle.
-// URLs are passed after `--`; credentials in a URL never reach an error message (redactUrl).
-// Limitation: Host.exec adds to the inherited environment and cannot remove from it, so GIT_*
-// variables of the agent's own environment are blanked rather than removed (a router's procd
-// environment has none).
-import type { Host } from './host.ts';
-import { classifyGitError, GitError, headFromLsRemote, type GitClient, type GitCommitInfo, type GitTrust, type GitVerifyResult } from './git-client.ts';
+// The one GitClient, on node and under QuickJS alike: it runs the `git` program through Host.exec
+// with an argument list (never a shell). Every call has a deadline, never prompts (no TTY on a
+// router: ssh in batch mode, no askpass), and the config repo cannot change how git behaves: no
+// hooks, no templates, no ext:: transport, symlinks checked out as plain files, and every command
+// is pinned to its repository (GIT_DIR), so a missing clone is an error instead of git walking up
+// to whatever repository encloses it. URLs go after `--`; credentials in a URL never reach an
+// error message (redactUrl).
+// Limitation: Host.exec adds to the inherited environment and cannot remove from it; a router's
+// procd/systemd environment has no GIT_* variables.
+import type { ExecResult, Host } from './host.ts';
+import { classifyGitError, GitError, headFromLsRemote, type GitClient, type GitCommitInfo, type GitFetchOptions, type GitTrust, type GitVerifyResult } from './git-client.ts';
 
 // Constant: no value from any config ends up here.
 const SSH_COMMAND = 'ssh -o BatchMode=yes -o ConnectTimeout=15 -o ServerAliveInterval=10 -o ServerAliveCountMax=2';
-const BASE_CONFIG = ['-c', 'protocol.ext.allow=never', '-c', 'core.hooksPath=/dev/null'];
+// Also: symlinks checked out as plain files, no automatic gc (on every command rather than written
+// by `git config` runs: each new head is fetched into a fresh clone, see fetch-commit.ts).
+const BASE_CONFIG = ['protocol.ext.allow=never', 'core.hooksPath=/dev/null', 'core.symlinks=false', 'gc.auto=0'];
 const ENV = {
   LC_ALL: 'C',
   GIT_TERMINAL_PROMPT: '0',
@@ -19,51 +23,57 @@ const ENV = {
   GIT_ASKPASS: '',
   SSH_ASKPASS: '',
 };
+// Every fetched object lands in one pack file (never as loose objects), so the size of what a
+// fetch has written so far is the size of objects/pack.
+const FETCH_CONFIG = ['fetch.unpackLimit=1', 'transfer.unpackLimit=1'];
+const INCOMING_REF = 'refs/dlan/incoming';
+const LOCAL_TIMEOUT_MS = 20_000;
 
+interface RunOptions {
+  dir?: string;
+  timeoutMs: number;
+  env?: Record<string, string>;
+  config?: string[];
+  abortWhen?: () => Promise<boolean>;
+}
 
+/** Bytes a fetch has written so far: every object lands in objects/pack (FETCH_CONFIG). */
+async function packBytes(host: Host, dir: string): Promise<number> {
+  const pack = `${dir}/.git/objects/pack`;
+  let total = 0;
+  // A temp file may be renamed away between list and stat.
+  for (const name of (await host.files.list(pack)) ?? []) total += (await host.files.stat(`${pack}/${name}`).catch(() => null))?.size ?? 0;
+  return total;
+}
 
 export function createExecGit(host: Host): GitClient {
-  /** Runs git; resolves with stdout, rejects with a classified GitError. */
-  async function git(args: string[], what: string, opts: { cwd?: string; timeoutMs: number; env?: Record<string, string>; config?: string[] }): Promise<string> {
-    const configArgs = (opts.config ?? []).flatMap((c) => ['-c', c]);
-    const r = await host.exec('git', [...BASE_CONFIG, ...configArgs, ...args], {
-      ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}),
-      env: { ...ENV, ...opts.env },
+  function run(args: string[], opts: RunOptions) {
+    const configArgs = [...BASE_CONFIG, ...(opts.config ?? [])].flatMap((c) => ['-c', c]);
+    // GIT_DIR without GIT_WORK_TREE: the work tree is the current folder (cwd).
+    const repoEnv: Record<string, string> = opts.dir !== undefined ? { GIT_DIR: `${opts.dir}/.git` } : {};
+    return host.exec('git', [...configArgs, ...args], {
+      ...(opts.dir !== undefined ? { cwd: opts.dir } : {}),
+      env: { ...ENV, ...repoEnv, ...opts.env },
       timeoutMs: opts.timeoutMs,
+      ...(opts.abortWhen ? { abortWhen: opts.abortWhen } : {}),
     });
+  }
+
+  const failure = (r: ExecResult, what: string, timeoutMs: number) =>
+    classifyGitError(r.code === 124 ? `operation timed out after ${timeoutMs} ms\n${r.stderr}` : r.stderr || `git exited ${r.code}`, what);
+
+  /** Runs git; resolves with stdout, rejects with a classified GitError. */
+  async function git(args: string[], what: string, opts: RunOptions): Promise<string> {
+    const r = await run(args, opts);
     if (r.code === 0) return r.stdout;
-    throw classifyGitError(r.code === 124 ? `operation timed out after ${opts.timeoutMs} ms\n${r.stderr}` : r.stderr || `git exited ${r.code}`, what);
+    throw failure(r, what, opts.timeoutMs);
   }
 
   const isClone = async (dir: string) => (await host.files.stat(`${dir}/.git`)) !== null;
 
-  async function initRepo(dir: string, timeoutMs: number): Promise<void> {
+  async function initRepo(dir: string): Promise<void> {
     await host.files.mkdirp(dir, 0o700);
-    await git(['init', '-q', '--template='], 'git init', { cwd: dir, timeoutMs });
-    // A private, throw-away work tree: no reflog, symlinks as plain files, no automatic gc.
-    for (const [k, v] of [
-      ['core.symlinks', 'false'],
-      ['core.logAllRefUpdates', 'false'],
-      ['gc.auto', '0'],
-      ['advice.detachedHead', 'false'],
-    ] as const) {
-      await git(['config', k, v], 'git config', { cwd: dir, timeoutMs });
-    }
-  }
-
-  async function fetchOnce(url: string, branch: string, dir: string, timeoutMs: number): Promise<string> {
-    if (!(await isClone(dir))) await initRepo(dir, timeoutMs);
-    const o = { cwd: dir, timeoutMs };
-    await git(['fetch', '-q', '--depth', '1', '--no-tags', '--force', '--', url, `+refs/heads/${branch}:refs/dlan/head`], 'git fetch', o);
-    await git(['checkout', '-q', '--force', '--detach', 'refs/dlan/head'], 'git fetch', o);
-    await git(['clean', '-q', '-ffdx'], 'git fetch', o);
-    await git(['prune', '--expire=now'], 'git fetch', o).catch(() => undefined);
-    return (await git(['rev-parse', 'HEAD'], 'git fetch', o)).trim();
-  }
-
-  async function removeTree(dir: string): Promise<void> {
-    // Host.files has no recursive remove; `rm` with an argument list does it.
-    await host.exec('rm', ['-rf', '--', dir]);
+    await git(['init', '-q', '--template='], 'git init', { dir, timeoutMs: LOCAL_TIMEOUT_MS });
   }
 
   return {
@@ -72,36 +82,58 @@ export function createExecGit(host: Host): GitClient {
       return headFromLsRemote(out, branch);
     },
 
-    async fetch(url, branch, dir, { timeoutMs }) {
-      try {
-        return await fetchOnce(url, branch, dir, timeoutMs);
-      } catch (e) {
-        if (!(e instanceof GitError) || e.kind !== 'failed') throw e;
-        // A damaged local clone (interrupted fetch, full disk): start over once.
-        await removeTree(dir);
-        return fetchOnce(url, branch, dir, timeoutMs);
+    async fetchObjects(url, branch, dir, opts: GitFetchOptions) {
+      if (!(await isClone(dir))) await initRepo(dir);
+      let tooLarge = false;
+      const over = async () => (tooLarge ||= (await packBytes(host, dir)) > opts.maxBytes);
+      const history = 'deepen' in opts ? `--deepen=${opts.deepen}` : `--depth=${opts.depth}`;
+      const args = ['fetch', '-q', history, '--no-tags', '--force', '--', url, `+refs/heads/${branch}:${INCOMING_REF}`];
+      const r = await run(args, { dir, timeoutMs: opts.timeoutMs, config: FETCH_CONFIG, abortWhen: over });
+      // A fast fetch may end between two looks: look once more at what it left.
+      if (tooLarge || (r.code === 0 && (await over()))) {
+        throw new GitError(`git fetch: more than max_repo_mb (${Math.round(opts.maxBytes / 1048576)} MB); stopped`, 'too-large');
       }
+      if (r.code !== 0) throw failure(r, 'git fetch', opts.timeoutMs);
+      return (await git(['rev-parse', '--verify', '-q', `${INCOMING_REF}^{commit}`], 'git fetch', { dir, timeoutMs: LOCAL_TIMEOUT_MS })).trim();
+    },
+
+    async isAncestor(dir, ancestor, descendant) {
+      // 0: yes; 1: no; 128: one of them is not here (beyond a shallow boundary): not known to be.
+      return (await run(['merge-base', '--is-ancestor', ancestor, descendant], { dir, timeoutMs: LOCAL_TIMEOUT_MS })).code === 0;
+    },
+
+    async isShallow(dir) {
+      // git keeps the cut-off commits in .git/shallow and removes the file once the history is whole.
+      return (await host.files.stat(`${dir}/.git/shallow`)) !== null;
+    },
+
+    async checkout(dir, sha, { timeoutMs }) {
+      const o = { dir, timeoutMs };
+      await git(['checkout', '-q', '--force', '--detach', sha], 'git checkout', o);
+      await git(['clean', '-q', '-ffdx'], 'git checkout', o);
     },
 
     async localHead(dir) {
       if (!(await isClone(dir))) return null;
-      try {
-        return (await git(['rev-parse', '--verify', '-q', 'HEAD^{commit}'], 'git rev-parse', { cwd: dir, timeoutMs: 10_000 })).trim() || null;
-      } catch {
-        return null;
-      }
+      const r = await run(['rev-parse', '--verify', '-q', 'HEAD^{commit}'], { dir, timeoutMs: 10_000 });
+      return r.code === 0 ? r.stdout.trim() || null : null;
     },
 
     async commitInfo(dir, sha): Promise<GitCommitInfo> {
-      const out = await git(['log', '-1', '--format=%H%x00%s%x00%an <%ae>%x00%cI', sha, '--'], 'git log', { cwd: dir, timeoutMs: 10_000 });
+      const out = await git(['log', '-1', '--format=%H%x00%s%x00%an <%ae>%x00%cI', sha, '--'], 'git log', { dir, timeoutMs: 10_000 });
       const [full, subject, author, date] = out.replace(/\n$/, '').split('\0');
       return { sha: full ?? sha, subject: subject ?? '', author: author ?? '', date: date ?? '' };
     },
 
     async verifyCommit(dir, sha, trust: GitTrust, { timeoutMs }): Promise<GitVerifyResult> {
-      const config = trust.kind === 'ssh' ? [`gpg.ssh.allowedSignersFile=${trust.allowedSignersFile}`] : [];
+      // The verifier programs are pinned (a global git config cannot swap them): the same names
+      // verify-signature.ts checks for before asking git.
+      const config =
+        trust.kind === 'ssh' ? ['gpg.ssh.program=ssh-keygen', `gpg.ssh.allowedSignersFile=${trust.allowedSignersFile}`] : ['gpg.program=gpg'];
       const env: Record<string, string> = trust.kind === 'gpg' ? { GNUPGHOME: trust.gnupgHome } : {};
-      const out = await git(['log', '-1', '--format=%G?%x00%GF%x00%GP%x00%GS', sha, '--'], 'git verify', { cwd: dir, timeoutMs, env, config });
+      // %G? is git's verdict; %GF/%GP the signing key's (primary) fingerprint; %GS the signer.
+      // (%GT is avoided: git 2.39 aborts on it when the gpg key is missing.)
+      const out = await git(['log', '-1', '--format=%G?%x00%GF%x00%GP%x00%GS', sha, '--'], 'git verify', { dir, timeoutMs, env, config });
       const [verdict, fingerprint, primaryFingerprint, signer] = out.replace(/\n$/, '').split('\0');
       return { verdict: verdict ?? 'N', fingerprint: fingerprint ?? '', primaryFingerprint: primaryFingerprint ?? '', signer: signer ?? '' };
     },

@@ -36,24 +36,42 @@ export interface GitVerifyResult {
 export class GitError extends Error {
   constructor(
     message: string,
-    /** `unreachable`: the remote could not be reached (network, DNS, auth); `missing`: the branch does not exist. */
-    readonly kind: 'unreachable' | 'missing' | 'failed' = 'failed',
+    /**
+     * `unreachable`: the remote could not be reached (network, DNS, auth); `missing`: the branch
+     * does not exist; `too-large`: a fetch outgrew its size bound and was stopped.
+     */
+    readonly kind: 'unreachable' | 'missing' | 'too-large' | 'failed' = 'failed',
   ) {
     super(message);
     this.name = 'GitError';
   }
 }
 
+/** How much history a fetch brings: `depth` commits from the head, or `deepen` more than the present history. */
+export type GitFetchOptions = ({ depth: number } | { deepen: number }) & {
+  timeoutMs: number;
+  /** The object store may not grow beyond this: the fetch is stopped while running (GitError `too-large`). */
+  maxBytes: number;
+};
+
 export interface GitClient {
   /** The commit the remote branch points at (`git ls-remote`), without fetching anything. */
   remoteHead(url: string, branch: string, opts: { timeoutMs: number }): Promise<string>;
   /**
-   * Makes `dir` a work tree of the branch's head: created when absent, shallow fetch (depth 1,
-   * no tags, forced so a force-pushed branch is followed), checked out detached with symlinks
-   * turned into plain files (the repo is untrusted: a link must not make the agent read outside
-   * it), untracked files removed. Returns the checked-out commit.
+   * Fetches the branch head's commits and objects into the repository `dir` (created when absent)
+   * without checking anything out: shallow, no tags, forced (a moved branch is
+   * followed). Returns the fetched commit.
    */
-  fetch(url: string, branch: string, dir: string, opts: { timeoutMs: number }): Promise<string>;
+  fetchObjects(url: string, branch: string, dir: string, opts: GitFetchOptions): Promise<string>;
+  /** Whether `ancestor` is reachable from `descendant` in the history present in `dir` (false when either is absent). */
+  isAncestor(dir: string, ancestor: string, descendant: string): Promise<boolean>;
+  /** Whether the history in `dir` is cut off (more commits exist behind it on the remote). */
+  isShallow(dir: string): Promise<boolean>;
+  /**
+   * Checks `sha` out detached in `dir`, symlinks as plain files (the repo is untrusted: a link
+   * must not make the agent read outside it), untracked files removed.
+   */
+  checkout(dir: string, sha: string, opts: { timeoutMs: number }): Promise<void>;
   /** The commit checked out in `dir`; `null` when `dir` is not a clone (yet). */
   localHead(dir: string): Promise<string | null>;
   commitInfo(dir: string, sha: string): Promise<GitCommitInfo>;
@@ -85,7 +103,7 @@ const UNREACHABLE = [
   /repository not found/i,
 ];
 
-/** Classifies git's error output (URLs redacted, the last three lines kept) */
+/** Classifies git's error output (URLs redacted, the last three lines kept). */
 export function classifyGitError(raw: string, what: string): GitError {
   const text = redactUrl(raw).trim().split('\n').filter((l) => l.trim() !== '').slice(-3).join('; ');
   if (/couldn't find remote ref/i.test(raw)) return new GitError(`${what}: branch not found on the remote`, 'missing');
@@ -93,7 +111,7 @@ export function classifyGitError(raw: string, what: string): GitError {
   return new GitError(`${what}: ${text}`, 'failed');
 }
 
-/** The commit of `refs/heads/<branch>` in `git ls-remote --heads` output */
+/** The commit of `refs/heads/<branch>` in `git ls-remote --heads` output. */
 export function headFromLsRemote(out: string, branch: string): string {
   const line = out.split('\n').find((l) => l.endsWith(`\trefs/heads/${branch}`));
   if (!line) throw new GitError(`branch ${branch} not found on the remote`, 'missing');

@@ -10,10 +10,16 @@ export interface ExecOptions {
   /** Added to the inherited environment. */
   env?: Record<string, string>;
   timeoutMs?: number;
+  /**
+   * Asked about every 250 ms while the program runs; when it answers true the program is killed
+   * (code 124, as for the timeout). For limits only visible from outside, such as the size of
+   * what a download has written so far.
+   */
+  abortWhen?: () => Promise<boolean>;
 }
 
 export interface ExecResult {
-  /** Exit code; 124 when killed by the timeout, 127 when the program was not found. */
+  /** Exit code; 124 when killed by the timeout or by `abortWhen`, 127 when the program was not found. */
   code: number;
   stdout: string;
   stderr: string;

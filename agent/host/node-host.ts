@@ -6,6 +6,9 @@ import { constants as osConstants } from 'node:os';
 import type { ExecOptions, ExecResult, FileStat, Host, HostLog, LogLevel } from './host.ts';
 import { formatLogLine, LOG_LEVELS, syslogPriority } from './log-line.ts';
 
+/** How often ExecOptions.abortWhen is asked. */
+const ABORT_POLL_MS = 250;
+
 function exec(program: string, args: readonly string[], opts: ExecOptions = {}): Promise<ExecResult> {
   return new Promise((resolve) => {
     let child;
@@ -29,15 +32,34 @@ function exec(program: string, args: readonly string[], opts: ExecOptions = {}):
             child.kill('SIGKILL');
           }, opts.timeoutMs)
         : undefined;
+    let asking = false;
+    const watch = opts.abortWhen
+      ? setInterval(() => {
+          if (asking || timedOut) return;
+          asking = true;
+          opts.abortWhen!().then(
+            (stop) => {
+              asking = false;
+              if (stop && !timedOut) {
+                timedOut = true;
+                child.kill('SIGKILL');
+              }
+            },
+            () => (asking = false),
+          );
+        }, ABORT_POLL_MS)
+      : undefined;
     child.stdout.on('data', (b: Buffer) => out.push(b));
     child.stderr.on('data', (b: Buffer) => err.push(b));
     child.stdin.on('error', () => {}); // the program may exit without reading its input
     child.on('error', (e: NodeJS.ErrnoException) => {
       if (timer) clearTimeout(timer);
+      if (watch) clearInterval(watch);
       resolve({ code: e.code === 'ENOENT' ? 127 : 126, stdout: '', stderr: `${program}: ${e.message}` });
     });
     child.on('close', (code, signal) => {
       if (timer) clearTimeout(timer);
+      if (watch) clearInterval(watch);
       resolve({
         // Killed by a signal: 128 + its number, as a shell reports it (and the QuickJS host does).
         code: timedOut ? 124 : (code ?? (signal ? 128 + (osConstants.signals[signal] ?? 9) : 1)),

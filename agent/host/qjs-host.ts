@@ -290,6 +290,7 @@ export function createQjsHost(mods: QjsModules, opts: { log?: HostLog } = {}): H
       const deadline = execOpts.timeoutMs !== undefined ? Date.now() + execOpts.timeoutMs : Infinity;
       let killed = false;
       let code = 1;
+      let nextAsk = Date.now() + 250;
       for (let delay = 1; ; delay = Math.min(delay * 2, 50)) {
         const [ret, status] = os.waitpid(pid, os.WNOHANG);
         if (ret === pid) {
@@ -297,7 +298,12 @@ export function createQjsHost(mods: QjsModules, opts: { log?: HostLog } = {}): H
           break;
         }
         if (ret < 0) break; // ECHILD: reaped elsewhere; nothing more to learn
-        if (!killed && Date.now() >= deadline) {
+        let stop = !killed && Date.now() >= deadline;
+        if (!killed && !stop && execOpts.abortWhen && Date.now() >= nextAsk) {
+          stop = await execOpts.abortWhen().catch(() => false);
+          nextAsk = Date.now() + 250;
+        }
+        if (stop) {
           os.kill(pid, SIGKILL);
           killed = true;
         }

@@ -17,6 +17,13 @@ export interface AgentSettings {
   /** ssh: allowed-signers lines; gpg: key fingerprints (keys imported into /etc/dlan/gnupg). */
   allowedSigners: string[];
   confirmTimeout: number;
+  /**
+   * Also move to a head that does not descend from the applied commit (an older commit, a
+   * rewritten history). Off: such a head is refused (a forge replaying an old signed commit).
+   */
+  allowRewind: boolean;
+  /** Bytes a fetch of the config repo may bring; the fetch is stopped beyond it. */
+  maxRepoBytes: number;
   report: {
     forge: ForgeKind;
     /** API base, e.g. `https://git.example.org` (Gitea), `https://api.github.com`, `https://gitlab.com`. */
@@ -42,6 +49,8 @@ export const SETTING_KEYS = [
   'verify',
   'allowed_signers',
   'confirm_timeout',
+  'allow_rewind',
+  'max_repo_mb',
   'report',
   'report_url',
   'report_repo',
@@ -54,7 +63,7 @@ export const LIST_KEYS = new Set(['allowed_signers']);
 /** Never printed, never logged. */
 export const SECRET_KEYS = new Set(['report_token', 'webhook_token']);
 
-export const DEFAULTS = { branch: 'main', path: 'dlan.yaml', interval: 300, verify: 'none', confirmTimeout: 60 } as const;
+export const DEFAULTS = { branch: 'main', path: 'dlan.yaml', interval: 300, verify: 'none', confirmTimeout: 60, maxRepoMb: 16 } as const;
 
 export type SettingsResult = { ok: true; settings: AgentSettings; warnings: string[] } | { ok: false; errors: string[] };
 
@@ -74,11 +83,11 @@ function list(raw: RawSettings, key: string): string[] {
   return (Array.isArray(v) ? v : [v]).map((x) => x.trim()).filter((x) => x !== '');
 }
 
-function seconds(raw: RawSettings, key: string, def: number, min: number, max: number, errors: string[]): number {
+function whole(raw: RawSettings, key: string, def: number, min: number, max: number, unit: string, errors: string[]): number {
   const v = one(raw, key);
   if (v === undefined || v === '') return def;
   if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) {
-    errors.push(`${key}: must be a whole number of seconds from ${min} to ${max} (got ${JSON.stringify(v)})`);
+    errors.push(`${key}: must be a whole number of ${unit} from ${min} to ${max} (got ${JSON.stringify(v)})`);
     return def;
   }
   return Number(v);
@@ -110,8 +119,11 @@ export function parseSettings(raw: RawSettings, hostname: string | null): Settin
   if (path.startsWith('/') || path.split('/').includes('..') || /[\0-\x1f]/.test(path)) errors.push('path: must be a relative path inside the repo (no `..`)');
   const router = one(raw, 'router') || hostname || '';
   if (!ROUTER.test(router)) errors.push(`router: ${router === '' ? 'required (no hostname to default to)' : `not a router name: ${JSON.stringify(router)}`}`);
-  const interval = seconds(raw, 'interval', DEFAULTS.interval, 10, 86400, errors);
-  const confirmTimeout = seconds(raw, 'confirm_timeout', DEFAULTS.confirmTimeout, 5, 3600, errors);
+  const interval = whole(raw, 'interval', DEFAULTS.interval, 10, 86400, 'seconds', errors);
+  const confirmTimeout = whole(raw, 'confirm_timeout', DEFAULTS.confirmTimeout, 5, 3600, 'seconds', errors);
+  const maxRepoMb = whole(raw, 'max_repo_mb', DEFAULTS.maxRepoMb, 1, 4096, 'megabytes', errors);
+  const rewind = one(raw, 'allow_rewind') || 'false';
+  if (!['true', 'false', '1', '0'].includes(rewind)) errors.push(`allow_rewind: must be true or false (got ${JSON.stringify(rewind)})`);
   const verify = (one(raw, 'verify') || DEFAULTS.verify) as VerifyMode;
   if (!['none', 'ssh', 'gpg'].includes(verify)) errors.push('verify: must be none, ssh or gpg');
   const allowedSigners = list(raw, 'allowed_signers');
@@ -152,6 +164,8 @@ export function parseSettings(raw: RawSettings, hostname: string | null): Settin
       verify,
       allowedSigners,
       confirmTimeout,
+      allowRewind: rewind === 'true' || rewind === '1',
+      maxRepoBytes: maxRepoMb * 1024 * 1024,
       report: { forge, url: reportUrl, repository: reportRepo, token: one(raw, 'report_token') || null },
       webhook: { url: webhookUrl, token: one(raw, 'webhook_token') || null },
       birdSocket,

@@ -61,6 +61,22 @@ test('settings: defaults, required keys, and clear errors for bad values', () =>
   assert.ok(!parseSettings({ repo: 'https://x/y', router: 'r1', report_token: 'a b' }, null).ok);
 });
 
+test('settings: allow_rewind is off and max_repo_mb is 16 unless set; bad values are clear errors', () => {
+  const def = parseSettings({ repo: 'https://x/y', router: 'r1' }, null);
+  assert.ok(def.ok);
+  assert.equal(def.settings.allowRewind, false);
+  assert.equal(def.settings.maxRepoBytes, 16 * 1024 * 1024);
+  const set = parseSettings({ repo: 'https://x/y', router: 'r1', allow_rewind: 'true', max_repo_mb: '3' }, null);
+  assert.ok(set.ok);
+  assert.deepEqual(set.warnings, [], 'both are known settings');
+  assert.equal(set.settings.allowRewind, true);
+  assert.equal(set.settings.maxRepoBytes, 3 * 1024 * 1024);
+  const bad = parseSettings({ repo: 'https://x/y', router: 'r1', allow_rewind: 'yes please', max_repo_mb: '0' }, null);
+  assert.ok(!bad.ok);
+  assert.match(bad.errors.join('\n'), /allow_rewind: must be true or false/);
+  assert.match(bad.errors.join('\n'), /max_repo_mb: must be a whole number of megabytes from 1 to 4096 \(got "0"\)/);
+});
+
 test('settings: git:// and http:// repos are accepted with a warning that they are unauthenticated; https is not warned about', () => {
   for (const repo of ['git://203.0.113.1/dlan.git', 'http://git.example/mesh.git']) {
     const r = parseSettings({ repo, router: 'r1' }, null);

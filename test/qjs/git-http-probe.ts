@@ -16,15 +16,26 @@ export async function runGitProbe(git: GitClient, remote: string, work: string):
   };
   await step('localHead before', () => git.localHead(work));
   await step('remoteHead', () => git.remoteHead(remote, 'main', { timeoutMs: 20_000 }));
-  await step('fetch', () => git.fetch(remote, 'main', work, { timeoutMs: 20_000 }));
+  await step('fetch', () => git.fetchObjects(remote, 'main', work, { depth: 1, timeoutMs: 20_000, maxBytes: 1 << 20 }));
+  await step('localHead after fetch', () => git.localHead(work));
+  await step('shallow', () => git.isShallow(work));
+  await step('checkout', async () => {
+    const head = await git.fetchObjects(remote, 'main', work, { deepen: 1, timeoutMs: 20_000, maxBytes: 1 << 20 });
+    await git.checkout(work, head, { timeoutMs: 20_000 });
+    return head;
+  });
+  await step('shallow after deepening', () => git.isShallow(work));
   await step('localHead after', () => git.localHead(work));
+  await step('isAncestor of itself', async () => git.isAncestor(work, (await git.localHead(work))!, (await git.localHead(work))!));
+  await step('isAncestor of an absent commit', async () => git.isAncestor(work, 'f'.repeat(40), (await git.localHead(work))!));
+  await step('fetch over the size bound', () => git.fetchObjects(remote, 'main', `${work}-3`, { depth: 1, timeoutMs: 20_000, maxBytes: 10 }));
   await step('commitInfo', async () => {
     const head = await git.localHead(work);
     return git.commitInfo(work, head!);
   });
   await step('verify unsigned', async () => (await git.verifyCommit(work, (await git.localHead(work))!, { kind: 'ssh', allowedSignersFile: '/dev/null' }, { timeoutMs: 20_000 })).verdict);
   await step('missing branch', () => git.remoteHead(remote, 'no-such-branch', { timeoutMs: 20_000 }));
-  await step('fetch missing branch', () => git.fetch(remote, 'no-such-branch', `${work}-2`, { timeoutMs: 20_000 }));
+  await step('fetch missing branch', () => git.fetchObjects(remote, 'no-such-branch', `${work}-2`, { depth: 1, timeoutMs: 20_000, maxBytes: 1 << 20 }));
   await step('unreachable with credentials in the URL', () => git.remoteHead('https://user:s3cret@127.0.0.1:1/x.git', 'main', { timeoutMs: 20_000 }));
   return t;
 }

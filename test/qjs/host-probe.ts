@@ -91,6 +91,11 @@ export async function runHostProbe(host: Host, dir: string): Promise<Transcript>
     const r = await host.exec('sleep', ['10'], { timeoutMs: 300 });
     return { code: r.code, fast: host.now() - started < 5000 };
   });
+  await step('exec abortWhen kills with 124 once it answers true', async () => {
+    let asked = 0;
+    const r = await host.exec('sleep', ['10'], { abortWhen: async () => ++asked >= 2 });
+    return { code: r.code, asked };
+  });
   await step('no exec temp files left in TMPDIR', async () => {
     const tmp = host.env('TMPDIR');
     return tmp ? ((await f.list(tmp)) ?? []).filter((n) => n.includes('dlan-agent-exec')) : 'no TMPDIR';

@@ -97,6 +97,14 @@ test('exec git and curl clients: same results on node and inside QuickJS (HTTP a
     assert.equal(git.get('localHead before'), null);
     assert.match(String(git.get('remoteHead')), /^[0-9a-f]{40}$/);
     assert.equal(git.get('fetch'), git.get('remoteHead'));
+    assert.equal(git.get('localHead after fetch'), null, 'fetching checks nothing out');
+    assert.equal(git.get('shallow'), true, 'depth 1: git cannot know yet that the commit has no parent');
+    assert.equal(git.get('shallow after deepening'), false, 'deepened past the root: the whole history is there');
+    assert.equal(git.get('checkout'), git.get('remoteHead'));
+    assert.equal(git.get('localHead after'), git.get('remoteHead'));
+    assert.equal(git.get('isAncestor of itself'), true);
+    assert.equal(git.get('isAncestor of an absent commit'), false);
+    assert.deepEqual(git.get('fetch over the size bound'), { error: 'GitError', kind: 'too-large', redacted: true });
     assert.deepEqual(git.get('commitInfo'), { sha: git.get('remoteHead'), subject: 'first mesh: r1 ↔ r2', author: 'Ada <ada@example.net>', date: '2026-01-02T03:04:05+00:00' });
     assert.equal(git.get('verify unsigned'), 'N');
     assert.deepEqual(git.get('missing branch'), { error: 'GitError', kind: 'missing', redacted: true });

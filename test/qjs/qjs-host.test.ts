@@ -66,6 +66,8 @@ test('QuickJS host leaves the same transcript as the node host', async () => {
     assert.deepEqual(get('stat after mode write'), { isDirectory: false, size: 6, mode: '600', mtimeIsRecent: true });
     assert.deepEqual(get('list (sorted, no temp files left)'), ['b', 'empty', 'run.sh']);
     assert.deepEqual(get('exec timeout kills with 124'), { code: 124, fast: true });
+    // The way a fetch is stopped when it outgrows max_repo_mb: asked until it says so, then killed.
+    assert.deepEqual(get('exec abortWhen kills with 124 once it answers true'), { code: 124, asked: 2 });
     assert.deepEqual(get('exec cat []'), { code: 0, stdout: '', stderr: '' });
     assert.deepEqual(get('exec dlan-no-such-program ["arg"]'), { code: 127, stdout: '', stderr: true });
     assert.deepEqual(readdirSync(q.tmp), [], 'the QuickJS host left temp files behind');

@@ -23,6 +23,8 @@ const FLAG_TO_KEY: Record<string, string> = {
   interval: 'interval',
   verify: 'verify',
   'confirm-timeout': 'confirm_timeout',
+  'allow-rewind': 'allow_rewind',
+  'max-repo-mb': 'max_repo_mb',
   report: 'report',
   'report-url': 'report_url',
   'report-repo': 'report_repo',
@@ -35,6 +37,7 @@ export const initCommand: Command = {
   summary: 'set this router up for GitOps: key, agent settings, schedule; prints the public_key and age_recipient to commit',
   usage: `Usage: dlan-agent init --repo URL --router NAME [--branch B] [--path P] [--interval S]
                       [--verify none|ssh|gpg --allowed-signer KEY...] [--confirm-timeout S]
+                      [--allow-rewind true|false] [--max-repo-mb MB]
                       [--report gitea|github|gitlab --report-url URL [--report-repo OWNER/NAME]
                        --report-token-file FILE] [--webhook-url URL [--webhook-token-file FILE]]
                       [--schedule cron|daemon|none] [--root DIR]
@@ -55,6 +58,8 @@ keeps both keys.
   --verify MODE           none, ssh or gpg: apply only commits signed by an allowed key
   --allowed-signer KEY    (repeatable) an ssh allowed-signers line / public key, or a gpg fingerprint
   --confirm-timeout S     seconds a change has to prove the router is reachable (60)
+  --allow-rewind B        true: follow older or rewritten heads too (false)
+  --max-repo-mb MB        fetch size bound (16)
   --report FORGE          post commit statuses to gitea, github or gitlab (context dlan/NAME)
   --report-url URL        the forge's API base (https://gitea.example, https://api.github.com, https://gitlab.com)
   --report-repo O/N       the repo on the forge (default: from --repo)

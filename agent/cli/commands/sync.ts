@@ -9,7 +9,7 @@ import { parseArgs, stringFlag, UsageError } from '../parse-args.ts';
 export const syncCommand: Command = {
   name: 'sync',
   summary: 'one GitOps cycle: fetch, verify, validate, apply, confirm or roll back, report',
-  usage: `Usage: dlan-agent sync [--root DIR] [--wait SECONDS] [--retry-failed] [--jitter] [--reload|--no-reload] [--json]
+  usage: `Usage: dlan-agent sync [--root DIR] [--wait SECONDS] [--retry-failed] [--allow-rewind] [--jitter] [--reload|--no-reload] [--json]
 
 A new commit on the branch is fetched, verified, validated and applied (only the difference,
 rollback timer armed), then confirmed within confirm_timeout (repo reachable, peers and OSPF
@@ -20,6 +20,7 @@ Exit status: 0 applied / in sync / busy, 1 refused / rolled back / error, 2 not 
 
   --wait SECONDS   wait this long for a running sync to finish (default 10)
   --retry-failed   try the branch head even if it failed before
+  --allow-rewind   accept an older or rewritten head, once
   --jitter         first sleep a random time up to 10 % of the interval (for cron)
   --reload         run service actions even with --root DIR (default: only when DIR is /)
   --no-reload      never run service actions
@@ -30,6 +31,7 @@ ${ROOT_FLAG_HELP}`,
       root: { type: 'string' },
       wait: { type: 'string' },
       'retry-failed': { type: 'boolean' },
+      'allow-rewind': { type: 'boolean' },
       jitter: { type: 'boolean' },
       reload: { type: 'boolean' },
       'no-reload': { type: 'boolean' },
@@ -51,7 +53,8 @@ ${ROOT_FLAG_HELP}`,
     if (args.flags.jitter) await ctx.host.sleep(jitterMs(env.settings.interval, env.deps.random ?? Math.random));
     const outcome = await runSync(env, {
       waitMs: Number(wait) * 1000,
-      retryFailed: args.flags['retry-failed'] === true,
+      retryFailed: args.flags['retry-failed'] === true || args.flags['allow-rewind'] === true,
+      allowRewind: args.flags['allow-rewind'] === true,
       mode: args.flags.cron || args.flags.jitter ? 'cron' : 'manual',
     });
     if (args.flags.json) ctx.stdout(`${JSON.stringify(outcome, null, 2)}\n`);

@@ -1,4 +1,4 @@
-// A new head, as a list of phases (like Flux's reconcilers): fetch → verify → load → plan →
+// A new head, as a list of phases (like Flux's reconcilers): fetch → verify (→ ancestry) → load → plan →
 // apply+confirm. Each phase is a small function that fills in its part of the Work or ends the
 // cycle with a CycleEnd; the list runs until one ends it. The fetch and verify phases are the
 // seam for the git layer (fetch-commit.ts): they only ask it for a checked-out, verified commit.
@@ -7,17 +7,17 @@ import { GitError } from '../../host/git-client.ts';
 import type { DesiredState } from '../../slice/desired-state.ts';
 import { shortSha } from '../agent-log.ts';
 import type { CommitRef } from '../agent-state.ts';
-import { verifyCommitSignature } from '../verify-signature.ts';
+import { fetchCommit, type FetchedCommit } from '../fetch-commit.ts';
 import { errorText, logPhase, timed, type Cycle } from './cycle-context.ts';
 import type { CycleEnd } from './cycle-end.ts';
 import { heldCommit } from './decide-head.ts';
 import { guardedApply } from './guarded-apply.ts';
 import { loadDesired } from './load-phase.ts';
 
-const FETCH_TIMEOUT_MS = 60_000;
-
 export interface Work {
   sha: string;
+  /** What the git layer made of the head (fetch-commit.ts): the fetch, verify and ancestry verdicts. */
+  fetched?: FetchedCommit;
   commit?: CommitRef;
   desired?: DesiredState;
   plan?: PreparedChange;
@@ -25,27 +25,33 @@ export interface Work {
 
 type Phase = { name: string; run: (c: Cycle, w: Work) => Promise<CycleEnd | null> };
 
-/** fetch: the clone's work tree at the branch head (a race may have moved it past `w.sha`). */
+/** fetch (+ verify + ancestry, in fetch-commit.ts): the verified head checked out in the clone (a race may have moved it past `w.sha`). */
 async function fetchPhase(c: Cycle, w: Work): Promise<CycleEnd | null> {
-  const { paths, settings, deps } = c.env;
-  try {
-    if ((await deps.git.localHead(paths.repoDir)) !== w.sha) {
-      w.sha = await timed(c, 'fetch', () => deps.git.fetch(settings.repo, settings.branch, paths.repoDir, { timeoutMs: FETCH_TIMEOUT_MS }));
-    }
-  } catch (e) {
+  const { env } = c;
+  const fetched = await fetchCommit(env, w.sha, c.rec.state.applied?.sha ?? null, {
+    allowRewind: env.settings.allowRewind || c.opts.allowRewind === true,
+    time: (phase, fn) => timed(c, phase, fn),
+  });
+  if (fetched.kind === 'error') {
+    const e = fetched.error;
     return { kind: 'unreachable', reason: e instanceof GitError ? e.message : `git: ${errorText(e)}` };
   }
+  w.sha = fetched.sha;
+  w.fetched = fetched;
   logPhase(c, 'fetch', w.sha);
+  if (fetched.kind === 'refused' && fetched.phase === 'fetch') return { kind: 'refused', sha: w.sha, phase: 'fetch', reason: fetched.reason };
   const held = heldCommit(c.rec.state, w.sha, c.opts.retryFailed);
   return held ? { kind: 'held', sha: w.sha, failed: held } : null;
 }
 
+/** verify: the verdicts fetch-commit.ts reached before checking anything out. */
 async function verifyPhase(c: Cycle, w: Work): Promise<CycleEnd | null> {
-  const { host, paths, settings, deps } = c.env;
+  const { paths, settings, deps } = c.env;
+  const fetched = w.fetched as Exclude<FetchedCommit, { kind: 'error' }>;
+  // A router that cannot check signatures at all (`record: false`) has failed, not the commit: not held.
+  if (fetched.kind === 'refused') return { kind: fetched.record === false ? 'failed' : 'refused', sha: w.sha, phase: fetched.phase, reason: fetched.reason };
   w.commit = await deps.git.commitInfo(paths.repoDir, w.sha);
-  const verdict = await timed(c, 'verify', () => verifyCommitSignature(host, deps.git, paths, settings, w.sha));
-  if (!verdict.ok) return { kind: 'refused', sha: w.sha, phase: 'verify', reason: verdict.reason };
-  if (settings.verify !== 'none') logPhase(c, 'verify', w.sha, { signer: verdict.signer || verdict.fingerprint });
+  if (settings.verify !== 'none') logPhase(c, 'verify', w.sha, { signer: fetched.signer });
   return null;
 }
 

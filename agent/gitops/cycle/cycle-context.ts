@@ -11,6 +11,8 @@ export interface SyncOptions {
   waitMs: number;
   /** Try the branch head even when it failed before. */
   retryFailed: boolean;
+  /** Accept a head that does not descend from the applied commit (admin's `sync --allow-rewind`). */
+  allowRewind?: boolean;
   mode: 'cron' | 'daemon' | 'manual';
   /** Pause between confirm checks (tests shorten it). */
   confirmPollMs?: number;

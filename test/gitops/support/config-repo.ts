@@ -109,6 +109,11 @@ export class ConfigRepo {
     return this.commit(message, files);
   }
 
+  /** Moves the branch on the remote to an existing commit (e.g. back to an older one), as a forge could. */
+  forcePush(sha: string): void {
+    git(this.work, ['push', '-q', '--force', 'origin', `${sha}:refs/heads/main`]);
+  }
+
   head(): string {
     return git(this.bare, ['rev-parse', 'main']);
   }
