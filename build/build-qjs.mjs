@@ -28,8 +28,8 @@ const noNodeBuiltins = {
 };
 
 /**
- * Modules the router bundle replaces by stand-ins (build/qjs-stubs): the Linux backend (Debian
- * routers run the node build) and the admin-side commands (seal, review, graph, client-config run on admins'
+ * Modules the router bundle replaces by stand-ins (build/qjs-stubs): the Linux backend and the
+ * Debian settings file (Debian routers run the node build) and the admin-side commands (seal, review, graph, client-config run on admins'
  * machines and in CI). Keeps the QuickJS bundle within its budget; the stand-ins say why.
  */
 export const NODE_ONLY_MODULES = {
@@ -38,13 +38,14 @@ export const NODE_ONLY_MODULES = {
   'agent/cli/commands/review.ts': 'review.ts',
   'agent/cli/commands/graph.ts': 'graph.ts',
   'agent/cli/commands/client-config.ts': 'client-config.ts',
+  'agent/settings/yaml-settings.ts': 'yaml-settings.ts',
 };
 
 function nodeOnlyStubs(root) {
   return {
     name: 'node-only-stubs',
     setup(b) {
-      b.onResolve({ filter: /(linux-backend|seal|review|graph|client-config)\.ts$/ }, (args) => {
+      b.onResolve({ filter: /(linux-backend|seal|review|graph|client-config|yaml-settings)\.ts$/ }, (args) => {
         const full = join(args.resolveDir, args.path);
         for (const [mod, stub] of Object.entries(NODE_ONLY_MODULES)) {
           if (full === join(root, mod)) return { path: join(root, 'build', 'qjs-stubs', stub) };

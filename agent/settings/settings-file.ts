@@ -2,9 +2,9 @@
 // OpenWrt: `<root>/etc/config/dlan-agent` (UCI syntax, section `config agent 'main'`);
 // Debian: `<root>/etc/dlan/agent.yaml` (the same keys). The file that exists wins; otherwise a
 // router is OpenWrt when it has /etc/openwrt_release (as the backend choice decides).
-import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import * as DLAN_PATHS from '../base/dlan-paths.ts';
 import { underRoot } from '../base/dlan-paths.ts';
+import { parseYamlSettings, yamlSettingsText } from './yaml-settings.ts';
 import type { Host } from '../host/host.ts';
 import { LIST_KEYS, parseSettings, SECRET_KEYS, type RawSettings, type SettingsResult } from './agent-settings.ts';
 import { parseUciFile, renderUciFile, type UciSection } from './uci-file.ts';
@@ -40,22 +40,7 @@ export async function readRawSettings(host: Host, loc: SettingsLocation): Promis
     const main = sections.find((s) => s.type === 'agent' && s.name === 'main') ?? sections.find((s) => s.type === 'agent');
     return main ? { ...main.options } : {};
   }
-  let doc: unknown;
-  try {
-    doc = parseYaml(text);
-  } catch (e) {
-    throw new Error(`${loc.path}: ${(e as Error).message.split('\n')[0]}`);
-  }
-  if (doc === null || doc === undefined) return {};
-  if (typeof doc !== 'object' || Array.isArray(doc)) throw new Error(`${loc.path}: expected a mapping of settings`);
-  const raw: RawSettings = {};
-  for (const [k, v] of Object.entries(doc as Record<string, unknown>)) {
-    if (v === null || v === undefined) continue;
-    if (Array.isArray(v)) raw[k] = v.map((x) => String(x));
-    else if (typeof v === 'object') throw new Error(`${loc.path}: ${k}: expected a value or a list`);
-    else raw[k] = String(v);
-  }
-  return raw;
+  return parseYamlSettings(text, loc.path);
 }
 
 /**
@@ -84,7 +69,7 @@ export async function writeRawSettings(host: Host, loc: SettingsLocation, raw: R
     }
     await host.files.write(loc.path, edited, { mode: 0o600 });
   } else {
-    await host.files.write(loc.path, `# dlan-agent settings (see \`dlan-agent init --help\`)\n${stringifyYaml(ordered)}`, { mode: hasSecret ? 0o600 : 0o644 });
+    await host.files.write(loc.path, yamlSettingsText(ordered), { mode: hasSecret ? 0o600 : 0o644 });
   }
 }
 
