@@ -42,15 +42,11 @@ export const initCommand: Command = {
                        --report-token-file FILE] [--webhook-url URL [--webhook-token-file FILE]]
                       [--schedule cron|daemon|none] [--root DIR]
 
-Creates the router's WireGuard key (DIR/etc/dlan/wireguard.key, mode 0600) and age identity
-(DIR/etc/dlan/age.key, mode 0600; link preshared keys are sealed to it) unless they exist,
-writes the agent settings (DIR/etc/config/dlan-agent on OpenWrt, DIR/etc/dlan/agent.yaml on
-Debian; flags not given keep their current value), sets up the schedule and prints the
-\`public_key:\` and \`age_recipient:\` snippet to commit to the config repo. Running it again
-keeps both keys.
+Creates the router's WireGuard key and age identity (DIR/etc/dlan/, mode 0600) unless they
+exist, writes the agent settings (flags not given keep their value), sets up the schedule and
+prints the \`public_key:\` / \`age_recipient:\` snippet to commit. See docs/gitops.md.
 
-  --repo URL              git URL of the config repo (https://, ssh://, user@host:path, file://;
-                          git:// and http:// work but are unauthenticated: use verify)
+  --repo URL              git URL of the config repo (git:// and http://: use verify)
   --router NAME           this router's name in the config
   --branch B              branch to follow (main)
   --path P                file or folder in the repo (dlan.yaml)
@@ -61,10 +57,10 @@ keeps both keys.
   --allow-rewind B        true: follow older or rewritten heads too (false)
   --max-repo-mb MB        fetch size bound (16)
   --report FORGE          post commit statuses to gitea, github or gitlab (context dlan/NAME)
-  --report-url URL        the forge's API base (https://gitea.example, https://api.github.com, https://gitlab.com)
+  --report-url URL        the forge's API base URL
   --report-repo O/N       the repo on the forge (default: from --repo)
   --report-token-file F   read the forge token from file F (tokens never go on the command line)
-  --webhook-url URL       also POST a JSON event for every failure, rollback, drift, recovery
+  --webhook-url URL       also POST a JSON event per failure, rollback, drift
   --webhook-token-file F  bearer token for the webhook, read from file F
   --schedule MODE         cron (default): a crontab line running \`dlan-agent sync --jitter\`;
                           daemon: enable the dlan-agent service (\`dlan-agent run\`); none.
