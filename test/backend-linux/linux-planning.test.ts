@@ -123,3 +123,20 @@ test('the command table: restart = stop + start when absent, not running = start
   assert.throws(() => parseServiceTable('s.json', '{"named": {}}'), ServiceTableError);
   assert.throws(() => parseServiceTable('s.json', '{"bird": {"reload": "birdc configure"}}'), /expected a non-empty list of strings/);
 });
+
+test('the net-state fingerprint a plan is checked against does not depend on row order (wireguard-go lists peers in no fixed order)', async () => {
+  const { netStateText } = await import('../../agent/backend/linux/plan-linux.ts');
+  const a = convergedRa();
+  assert.ok(a.wireguard && a.wireguard.peers.length >= 1, 'fixture has WireGuard peers');
+  const extra = { publicKey: KEYS.rb.replace('O0e', 'Z0e'), endpoint: null, allowedIps: ['10.9.0.2/32', 'fd00::2/128'], keepalive: 25, presharedKey: null };
+  const one: CurrentNetState = { ...a, wireguard: { ...a.wireguard, peers: [...a.wireguard.peers, extra] } };
+  const other: CurrentNetState = {
+    ...a,
+    wireguard: { ...a.wireguard, peers: [{ ...extra, allowedIps: [...extra.allowedIps].reverse() }, ...a.wireguard.peers] },
+  };
+  // The same peers in another order: the same fingerprint, so apply does not call the plan stale.
+  assert.equal(netStateText(one), netStateText(other));
+  // A real difference still shows.
+  const changed: CurrentNetState = { ...a, wireguard: { ...a.wireguard, peers: [...a.wireguard.peers, { ...extra, keepalive: 0 }] } };
+  assert.notEqual(netStateText(one), netStateText(changed));
+});

@@ -82,9 +82,13 @@ async function runningServices(ctx: BackendContext, manager: ServiceManager): Pr
  * them to wherever a peer's packets come from, and the plan sets them only when they differ.
  */
 export function netStateText(n: CurrentNetState): string {
-  const links = [...n.links.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
-  const wg = n.wireguard && { ...n.wireguard, peers: n.wireguard.peers.map((p) => ({ ...p, endpoint: null })) };
-  return JSON.stringify({ links, routes: n.defaultRoutes, wg, sysctls: n.sysctls ?? null, wgRoutes: n.wgRoutes ?? null });
+  // Order-free: wireguard-go lists peers in no fixed order, so two reads of an unchanged
+  // namespace must give the same text however `wg show dump` and `ip -j` order their rows.
+  const sorted = (xs: string[]) => [...xs].sort();
+  const links = [...n.links.values()].map((l) => ({ ...l, addresses: sorted(l.addresses) })).sort((a, b) => (a.name < b.name ? -1 : 1));
+  const peers = n.wireguard?.peers.map((p) => ({ ...p, endpoint: null, allowedIps: sorted(p.allowedIps) })).sort((a, b) => (a.publicKey < b.publicKey ? -1 : 1));
+  const wg = n.wireguard && { ...n.wireguard, peers };
+  return JSON.stringify({ links, routes: n.defaultRoutes, wg, sysctls: n.sysctls ?? null, wgRoutes: n.wgRoutes ? sorted(n.wgRoutes) : null });
 }
 
 /** Pure: the files for this state, the same bytes apply would write below `root`. */
