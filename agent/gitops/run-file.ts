@@ -29,5 +29,5 @@ export async function readRunInfo(host: Host, path: string): Promise<RunInfo | n
 
 export async function updateRunInfo(host: Host, path: string, patch: Partial<RunInfo>): Promise<void> {
   const prev = (await readRunInfo(host, path)) ?? { lastRun: null, remoteCheckedAt: null, nextRun: null, mode: 'manual', daemonPid: null };
-  await host.files.write(path, `${JSON.stringify({ ...prev, ...patch }, null, 1)}\n`, { mode: 0o644 });
+  await host.files.write(path, `${JSON.stringify({ ...prev, ...patch }, null, 1)}\n`, { mode: 0o644, volatile: true });
 }

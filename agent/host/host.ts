@@ -33,11 +33,20 @@ export interface FileStat {
   mtimeMs: number;
 }
 
+export interface WriteOptions {
+  mode?: number;
+  volatile?: boolean;
+}
+
 export interface HostFiles {
   /** UTF-8 content, or `null` when the file does not exist. */
   read(path: string): Promise<string | null>;
-  /** Atomic replace: write a temp file beside it, fsync, rename. Creates parent folders. */
-  write(path: string, content: string, opts?: { mode?: number }): Promise<void>;
+  /**
+   * Atomic replace: write a temp file beside it, fsync, rename, fsync the folder. Creates parent
+   * folders. `volatile`: a file in RAM (/var/run on OpenWrt) that a power cut may lose anyway is
+   * still replaced atomically, but not forced to disk (QuickJS would run `sync` for each write).
+   */
+  write(path: string, content: string, opts?: WriteOptions): Promise<void>;
   /** Names (not paths) of the entries of a folder, sorted; `null` when it does not exist. */
   list(dir: string): Promise<string[] | null>;
   stat(path: string): Promise<FileStat | null>;

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { promises as fs, constants as fsConstants } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 import { constants as osConstants } from 'node:os';
-import type { ExecOptions, ExecResult, FileStat, Host, HostLog, LogLevel } from './host.ts';
+import type { ExecOptions, ExecResult, FileStat, Host, HostLog, LogLevel, WriteOptions } from './host.ts';
 import { formatLogLine, LOG_LEVELS, syslogPriority } from './log-line.ts';
 
 /** How often ExecOptions.abortWhen is asked. */
@@ -80,7 +80,7 @@ async function read(path: string): Promise<string | null> {
   }
 }
 
-async function write(path: string, content: string, opts: { mode?: number } = {}): Promise<void> {
+async function write(path: string, content: string, opts: WriteOptions = {}): Promise<void> {
   await fs.mkdir(dirname(path), { recursive: true });
   const tmp = join(dirname(path), `.${basename(path)}.dlan-tmp-${process.pid}`);
   try {
@@ -88,7 +88,7 @@ async function write(path: string, content: string, opts: { mode?: number } = {}
     try {
       await fh.writeFile(content, 'utf8');
       if (opts.mode !== undefined) await fh.chmod(opts.mode);
-      await fh.sync();
+      if (!opts.volatile) await fh.sync();
     } finally {
       await fh.close();
     }
@@ -100,6 +100,7 @@ async function write(path: string, content: string, opts: { mode?: number } = {}
   }
   // The rename is durable only once the folder's entry is on disk: a power cut after "applied"
   // must not bring back the old ledger.
+  if (opts.volatile) return;
   const dir = await fs.open(dirname(path), fsConstants.O_RDONLY);
   try {
     await dir.sync();

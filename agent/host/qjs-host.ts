@@ -25,7 +25,7 @@
 //    (default /tmp, a tmpfs on OpenWrt) and its input comes from one; that cannot deadlock on a full
 //    pipe and needs no read handlers. The child is polled with waitpid(WNOHANG); on timeout it gets
 //    SIGKILL (9 on every Linux architecture; `os` exports no SIGKILL).
-import type { ExecOptions, ExecResult, FileStat, Host, HostLog, LogLevel } from './host.ts';
+import type { ExecOptions, ExecResult, FileStat, Host, HostLog, LogLevel, WriteOptions } from './host.ts';
 import { formatLogLine, LOG_LEVELS, syslogPriority } from './log-line.ts';
 
 /** The part of QuickJS's FILE object this host uses. */
@@ -177,7 +177,7 @@ function qjsFiles({ std, os }: QjsModules, runChmod: (mode: number, path: string
     writeNewSync,
     files: {
       read: async (path: string) => readSync(path),
-      async write(path: string, content: string, opts: { mode?: number } = {}): Promise<void> {
+      async write(path: string, content: string, opts: WriteOptions = {}): Promise<void> {
         mkdirpSync(parentOf(path));
         const tmp = `${parentOf(path)}/.${nameOf(path)}.dlan-tmp-${os.getpid()}`;
         writeNewSync(tmp, content, opts.mode ?? 0o644);
@@ -189,7 +189,7 @@ function qjsFiles({ std, os }: QjsModules, runChmod: (mode: number, path: string
         }
         // QuickJS has no fsync: `sync` (busybox) puts the file and the renamed entry on flash, so a
         // power cut after "applied" cannot bring back the old ledger.
-        await runSync();
+        if (!opts.volatile) await runSync();
       },
       async list(dir: string): Promise<string[] | null> {
         const [names, err] = os.readdir(dir);

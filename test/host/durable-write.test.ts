@@ -11,6 +11,7 @@ import { after, test } from 'node:test';
 import { createNodeHost } from '../../agent/host/node-host.ts';
 import { createQjsHost, type QjsModules } from '../../agent/host/qjs-host.ts';
 import { tempDir } from '../backend-openwrt/support/openwrt-root.ts';
+import { updateRunInfo } from '../../agent/gitops/run-file.ts';
 
 const repo = join(import.meta.dirname, '..', '..');
 const mounts: string[] = [];
@@ -127,6 +128,16 @@ test('QuickJS: every write runs `sync` after its rename (there is no fsync in Qu
   assert.ok(rename >= 0, events.join('\n'));
   assert.deepEqual(events.slice(rename + 1), ['exec sync'], 'sync right after the rename');
   assert.equal(fs.readFileSync(`${dir}/etc/dlan/ledger.json`, 'utf8'), '{}\n');
+});
+
+test('QuickJS: the run heartbeat (a volatile write, RAM on OpenWrt) is replaced atomically but runs no `sync`', async () => {
+  const dir = tempDir('volatile-qjs');
+  const events: string[] = [];
+  const host = createQjsHost(recordingQjs(events), { log: { log: () => {} } });
+  await updateRunInfo(host, `${dir}/var/run/dlan/run.json`, { remoteCheckedAt: '2026-12-05T00:00:00Z' });
+  assert.ok(events.includes(`rename ${dir}/var/run/dlan/run.json`), events.join('\n'));
+  assert.ok(!events.includes('exec sync'), `no sync for run.json (a no-op cycle writes it three times):\n${events.join('\n')}`);
+  assert.equal(JSON.parse(fs.readFileSync(`${dir}/var/run/dlan/run.json`, 'utf8')).remoteCheckedAt, '2026-12-05T00:00:00Z');
 });
 
 test('node: a write that does not fit (ENOSPC on a small tmpfs) keeps the old content and leaves no temp file', () => {
