@@ -3,7 +3,7 @@
 import { AgeFormatError, dearmor, isArmored, parseAgeFile, type Stanza } from './age-file.ts';
 import type { AgeIdentity } from './age-keys.ts';
 import { concatBytes, equalBytes, hkdfSha256, hmacSha256, openChaCha, x25519Shared } from './age-primitives.ts';
-import { decodeBase64 } from './base64-bytes.ts';
+import { decodeBase64 } from '../base/base64.ts';
 
 export class AgeOpenError extends Error {
   constructor(message: string) {

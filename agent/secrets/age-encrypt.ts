@@ -3,7 +3,7 @@
 import { armor, formatAgeFile, headerMacInput, type Stanza } from './age-file.ts';
 import { CHUNK_SIZE, streamNonce, X25519_LABEL } from './age-decrypt.ts';
 import { concatBytes, hkdfSha256, hmacSha256, sealChaCha, x25519Public, x25519Shared } from './age-primitives.ts';
-import { encodeBase64 } from './base64-bytes.ts';
+import { encodeBase64 } from '../base/base64.ts';
 
 export type RandomBytes = (n: number) => Promise<Uint8Array>;
 

@@ -1,7 +1,7 @@
 // The age v1 file format (https://age-encryption.org/v1): header of recipient stanzas and a MAC,
 // then the payload (a 16-byte nonce and STREAM chunks); optionally ASCII-armored. This file only
 // parses and prints; age-encrypt.ts / age-decrypt.ts do the cryptography.
-import { decodeBase64, encodeBase64 } from './base64-bytes.ts';
+import { decodeBase64, encodeBase64 } from '../base/base64.ts';
 import { ascii, concatBytes, fromAscii } from './age-primitives.ts';
 
 export class AgeFormatError extends Error {

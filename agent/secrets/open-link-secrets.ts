@@ -8,7 +8,7 @@ import type { Host } from '../host/host.ts';
 import type { DesiredState } from '../slice/desired-state.ts';
 import { AgeOpenError, decryptAge } from './age-decrypt.ts';
 import type { AgeIdentity } from './age-keys.ts';
-import { encodeBase64 } from './base64-bytes.ts';
+import { encodeBase64 } from '../base/base64.ts';
 import { ageIdentityPath, readRouterIdentity } from './router-identity.ts';
 
 export class LinkSecretError extends Error {

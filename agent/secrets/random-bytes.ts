@@ -4,7 +4,7 @@
 // wireguard-tools is on every dlan router anyway, and no shell or binary pipe is needed.
 import type { Host } from '../host/host.ts';
 import type { RandomBytes } from './age-encrypt.ts';
-import { decodeBase64 } from './base64-bytes.ts';
+import { decodeBase64 } from '../base/base64.ts';
 
 interface WebCryptoLike {
   getRandomValues(a: Uint8Array): Uint8Array;

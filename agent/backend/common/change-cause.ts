@@ -4,13 +4,13 @@
 // same as then only with the last apply's DNS answers changed because DNS moved (dns). Anything
 // else is the desired state changing (config) — also when there is no record (first apply).
 import type { ChangeCause, Difference, PlannedChange } from '../backend.ts';
-import { digest } from './prepared-change.ts';
+import { fnv1a } from '../../base/fnv1a.ts';
 
 /** Target key → digest of what was rendered for it. */
 export type RenderRecord = Record<string, string>;
 
 export function recordOf(texts: Record<string, string>): RenderRecord {
-  return Object.fromEntries(Object.keys(texts).sort().map((k) => [k, digest(texts[k]!)]));
+  return Object.fromEntries(Object.keys(texts).sort().map((k) => [k, fnv1a(texts[k]!)]));
 }
 
 export function causeOf(key: string, now: RenderRecord, withLastAnswers: RenderRecord | null, last: RenderRecord | undefined): ChangeCause {

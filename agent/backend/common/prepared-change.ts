@@ -5,6 +5,7 @@
 import type { Host } from '../../host/host.ts';
 import type { BackendName, Plan, PreparedChange } from '../backend.ts';
 import { StalePlanError } from '../backend.ts';
+import { fnv1a } from '../../base/fnv1a.ts';
 
 /** What plan read: absolute path → content (`null`: absent). Directory listings use `dir:<path>`. */
 export type Reads = Map<string, string | null>;
@@ -21,15 +22,8 @@ interface Held {
 
 const held = new WeakMap<PreparedChange, Held>();
 
-/** FNV-1a, 32 bits: a short stable digest for logs and the render record, not for security. */
-export function digest(text: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  return (h >>> 0).toString(16).padStart(8, '0');
-}
-
 export function prepare<T>(plan: Plan, reads: Reads, internal: T, recheck: { digest: string; changed: Recheck } | null = null): PreparedChange {
-  const prepared: PreparedChange = { ...plan, fingerprint: digest(JSON.stringify([...reads, recheck?.digest])) };
+  const prepared: PreparedChange = { ...plan, fingerprint: fnv1a(JSON.stringify([...reads, recheck?.digest])) };
   held.set(prepared, { backend: plan.backend, reads, recheck: recheck?.changed ?? null, internal });
   return prepared;
 }

@@ -1,4 +1,4 @@
-// Tokens the Linux renderers write besides those of render/common/safe-token.ts: MAC addresses,
+// Tokens the Linux renderers write besides those of base/safe-token.ts: MAC addresses,
 // DUIDs, lease times, IP addresses and DNS names. The schema already restricts them; checking again
 // here means a validation gap can never become syntax in dnsmasq, nft or nginx files.
 import { addressFamily, canonicalAddress } from '../../base/address-arithmetic.ts';

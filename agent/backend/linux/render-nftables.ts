@@ -6,6 +6,7 @@
 import type { DesiredState, FirewallOpening } from '../../slice/desired-state.ts';
 import { safeInt, safeInterface, safeName, safePrefix } from '../../base/safe-token.ts';
 import { safeNftComment } from './linux-safe-tokens.ts';
+import { fnv1a } from '../../base/fnv1a.ts';
 
 export const NFT_TABLE = { family: 'inet', name: 'dlan' } as const;
 
@@ -29,19 +30,9 @@ function openingRule(o: FirewallOpening): string {
   return `\t\t${family}${proto} dport ${safeInt(o.port, 1, 65535)} accept comment "${safeNftComment(safeName(o.name))}"`;
 }
 
-/** FNV-1a (32 bit): a short, dependency-free fingerprint of the ruleset for drift detection. */
-export function fingerprint(text: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h.toString(16).padStart(8, '0');
-}
-
 /** The comment the loaded table carries: lets `plan` see that the kernel has this exact ruleset. */
 export function tableComment(router: string, body: string): string {
-  return safeNftComment(`dlan ${safeName(router)} ${fingerprint(body)}`);
+  return safeNftComment(`dlan ${safeName(router)} ${fnv1a(body)}`);
 }
 
 function tableBody(state: DesiredState): string[] {
