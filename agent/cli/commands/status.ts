@@ -18,7 +18,7 @@ neighbours, BFD sessions and whether dnsmasq, bird and nginx run (wg/birdc asked
 timeouts: a daemon that is down shows as unknown). Nothing is fetched or written.
 Exit status: 0 healthy, 1 degraded, 2 failed (or not set up).
 
-  --json   the same as a JSON document (schema 1, documented in the README)
+  --json   the same as a JSON document (schema 1, documented in docs/gitops.md)
 ${ROOT_FLAG_HELP}`,
   async run(argv, ctx) {
     const args = parseArgs(argv, { json: { type: 'boolean' }, root: { type: 'string' } });
