@@ -1,5 +1,6 @@
-// Address and prefix arithmetic (parsing, formatting, containment). Offsets are added as BigInt
-// over the address bits, so IPv4 and IPv6 share one code path.
+// Address and prefix arithmetic (parsing, formatting, containment, pool sizes). Offsets are added
+// as BigInt over the address bits, so IPv4 and IPv6 share one code path, and validation (parseCidr,
+// usableCount) accepts exactly what the model computes with (nthUsable, prefixesOverlap).
 import { familyBits, formatIpValue, parseIpValue, type Family } from './ip-address.ts';
 
 export type { Family };
@@ -97,4 +98,47 @@ export function prefixContains(p: ParsedPrefix, address: string): boolean {
 /** Dotted netmask of an IPv4 prefix length. */
 export function ipv4Netmask(prefix: number): string {
   return fromBigInt(((1n << 32n) - 1n) ^ ((1n << BigInt(32 - prefix)) - 1n), 32);
+}
+
+export interface Cidr extends ParsedPrefix {
+  /** As written. */
+  text: string;
+  /** Whether the written address has host bits set (`10.2.0.1/24` rather than `10.2.0.0/24`). */
+  hostBitsSet: boolean;
+  /** The written address, canonical. */
+  address: string;
+}
+
+/** Parses `address/prefix` as written in the config; `null` when malformed, no string or not of `family`. */
+export function parseCidr(text: unknown, family?: Family): Cidr | null {
+  if (typeof text !== 'string') return null;
+  const slash = text.lastIndexOf('/');
+  const len = text.slice(slash + 1);
+  const ip = slash < 0 || !/^(0|[1-9][0-9]{0,2})$/.test(len) ? null : parseIpValue(text.slice(0, slash), family);
+  if (!ip || Number(len) > familyBits(ip.family)) return null;
+  const address = formatIpValue(ip);
+  const p = parsePrefix(`${address}/${len}`);
+  return { ...p, text, address, hostBitsSet: address !== p.network };
+}
+
+/** `10.2.0.0/24` for `10.2.0.5/24`. */
+export function networkText(c: Cidr): string {
+  return `${c.network}/${c.prefix}`;
+}
+
+/** How many router ids / host parts the prefix holds (its usable addresses, see hasNthUsable). */
+export function usableCount(c: ParsedPrefix): bigint {
+  const n = prefixSize(c) - (c.family === 'ipv4' ? 2n : 1n);
+  return n > 0n ? n : 0n;
+}
+
+/** Whether the written address is the network or broadcast address of its IPv4 prefix. */
+export function isNetworkOrBroadcast(c: Cidr): boolean {
+  if (c.family !== 'ipv4' || c.prefix > 30) return false;
+  return !c.hostBitsSet || c.address === addressAt(c, prefixSize(c) - 1n);
+}
+
+/** ULA (fc00::/7). */
+export function isUniqueLocal(c: ParsedPrefix): boolean {
+  return c.family === 'ipv6' && addressValue(c.network).value >> 121n === 0x7en;
 }

@@ -70,8 +70,9 @@ function parseIpv6(text: string): bigint | null {
   return v;
 }
 
-/** Parses a dotted-quad IPv4 or an IPv6 literal (no zone index); `null` when it is neither. */
-export function parseIpValue(text: string, family?: Family): IpValue | null {
+/** Parses a dotted-quad IPv4 or an IPv6 literal (no zone index); `null` when it is neither (or no string). */
+export function parseIpValue(text: unknown, family?: Family): IpValue | null {
+  if (typeof text !== 'string') return null;
   if (family !== 'ipv6') {
     const v4 = parseIpv4(text);
     if (v4 !== null) return { family: 'ipv4', value: v4 };

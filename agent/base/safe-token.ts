@@ -1,6 +1,7 @@
 // Last line of defence for renderers: the schema already restricts every name and address to a
 // safe shape, but a renderer never writes a token into a config language without checking it, so
 // a validation gap can not become syntax injection in bird, nginx, dnsmasq, nft or UCI.
+import { addressFamily, canonicalAddress } from './address-arithmetic.ts';
 
 export class UnsafeValueError extends Error {
   constructor(readonly what: string, readonly value: string) {
@@ -39,4 +40,63 @@ export function safeName(name: string): string {
 export function safeInt(n: number, min: number, max: number): string {
   if (!Number.isInteger(n) || n < min || n > max) throw new UnsafeValueError('number', String(n));
   return String(n);
+}
+
+// MAC addresses, DUIDs, lease times, addresses and DNS names (the Linux renderers write them into
+// dnsmasq, nft and nginx files).
+const MAC = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i;
+const DUID = /^[0-9a-f]{4,260}$/i;
+const LEASE_TIME = /^([1-9][0-9]{0,8}[smhdw]?|infinite)$/;
+/** DNS names: labels of letters, digits, `-` and `_`, dot-separated (config-format.md). */
+const DNS_NAME = /^(?=.{1,253}$)[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*$/;
+/** nft comments and table comments: kept to a plain charset so no quote can end the string. */
+const NFT_COMMENT = /^[A-Za-z0-9_ .:,/-]{0,120}$/;
+
+export function safeMac(mac: string): string {
+  if (!MAC.test(mac)) throw new UnsafeValueError('MAC address', mac);
+  return mac.toLowerCase();
+}
+
+/** A DUID as dnsmasq's `id:` expects it: hex bytes separated by colons. */
+export function safeDuid(duid: string): string {
+  if (!DUID.test(duid) || duid.length % 2 !== 0) throw new UnsafeValueError('DUID', duid);
+  return duid.toLowerCase().match(/../g)!.join(':');
+}
+
+export function safeLeaseTime(t: string): string {
+  if (!LEASE_TIME.test(t)) throw new UnsafeValueError('lease time', t);
+  return t;
+}
+
+export function safeDnsName(name: string): string {
+  if (!DNS_NAME.test(name)) throw new UnsafeValueError('DNS name', name);
+  return name;
+}
+
+/** An IPv4 or IPv6 address in canonical text; anything else is refused. */
+export function safeAddress(text: string, family?: 'ipv4' | 'ipv6'): string {
+  const f = addressFamily(text);
+  if (f === null || (family !== undefined && f !== family)) throw new UnsafeValueError(family ? `${family} address` : 'IP address', text);
+  return canonicalAddress(text);
+}
+
+/** `address/prefix` with a valid address and a prefix length that fits its family. */
+export function safeCidr(cidr: string): string {
+  const slash = cidr.lastIndexOf('/');
+  const addr = slash < 0 ? '' : cidr.slice(0, slash);
+  const len = slash < 0 ? '' : cidr.slice(slash + 1);
+  const f = addressFamily(addr);
+  if (f === null || !/^[0-9]{1,3}$/.test(len) || Number(len) > (f === 'ipv4' ? 32 : 128)) throw new UnsafeValueError('address/prefix', cidr);
+  return `${canonicalAddress(addr)}/${Number(len)}`;
+}
+
+export function safeNftComment(text: string): string {
+  if (!NFT_COMMENT.test(text)) throw new UnsafeValueError('nft comment', text);
+  return text;
+}
+
+/** TXT text: printable ASCII without `"` and `\`, so it can sit between quotes in txt-record=. */
+export function safeTxtText(text: string): string {
+  if (!/^[ !#-[\]-~]{0,255}$/.test(text)) throw new UnsafeValueError('TXT text', text);
+  return text;
 }

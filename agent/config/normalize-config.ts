@@ -4,7 +4,7 @@
 import { DEFAULTS, type Config, type DhcpSettings, type Endpoint, type Lan, type Lease, type Link, type RawConfig, type RawLan, type RawLink, type RawRouter, type Router, type Service } from './config-types.ts';
 import { parseEndpoint } from './parse-host-port.ts';
 import { dhcpRange } from './dhcp-range.ts';
-import { parseCidr, usableCount } from '../base/address-math.ts';
+import { parseCidr, usableCount } from '../base/address-arithmetic.ts';
 
 export function normalizeConfig(raw: RawConfig): Config {
   const wireguard = { ...DEFAULTS.wireguard, ...raw.wireguard };

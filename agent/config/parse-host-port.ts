@@ -6,7 +6,7 @@
 // Reasons quote the offending text through `show`: escaped, so a newline or a terminal escape
 // in the config can never forge a line of validation output.
 import { show } from '../base/findings.ts';
-import { canonicalIp, parseIp } from '../base/address-math.ts';
+import { formatIpValue, parseIpValue } from '../base/ip-address.ts';
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string };
 
@@ -57,9 +57,9 @@ export function parseHostPort(text: string, portRequired: boolean): Parsed<HostP
       if (!rest.startsWith(':')) return { ok: false, reason: 'only `:port` may follow `]`' };
       portText = rest.slice(1);
     }
-    const ip = parseIp(hostText, 'ipv6');
+    const ip = parseIpValue(hostText, 'ipv6');
     if (!ip) return { ok: false, reason: `${show(hostText)} in brackets is not a valid IPv6 address` };
-    hostText = canonicalIp(ip);
+    hostText = formatIpValue(ip);
     if (portText === null && portRequired) return { ok: false, reason: 'needs a `:port`' };
     return withPort({ host: hostText, kind: 'ipv6', port: null }, portText);
   }
@@ -74,9 +74,9 @@ export function parseHostPort(text: string, portRequired: boolean): Parsed<HostP
   }
   if (hostText === '') return { ok: false, reason: 'has no host before `:`' };
   if (/^[0-9.]+$/.test(hostText)) {
-    const ip = parseIp(hostText, 'ipv4');
+    const ip = parseIpValue(hostText, 'ipv4');
     if (!ip) return { ok: false, reason: `${show(hostText)} is not a valid IPv4 address (four numbers 0..255 separated by dots)` };
-    return withPort({ host: canonicalIp(ip), kind: 'ipv4', port: null }, portText);
+    return withPort({ host: formatIpValue(ip), kind: 'ipv4', port: null }, portText);
   }
   const problem = hostNameProblem(hostText);
   if (problem) return { ok: false, reason: `${show(hostText)}: ${problem}` };
@@ -117,7 +117,7 @@ export function parseListen(text: string): Parsed<ListenAddress> {
     return { ok: false, reason: 'must be `PORT`, `A.B.C.D:PORT` or `[IPv6]:PORT` (no host names)' };
   }
   const family = r.value.kind;
-  const ip = parseIp(r.value.host, family)!;
+  const ip = parseIpValue(r.value.host, family)!;
   const wildcard = ip.value === 0n;
-  return { ok: true, value: { family, address: wildcard ? null : canonicalIp(ip), port: r.value.port! } };
+  return { ok: true, value: { family, address: wildcard ? null : formatIpValue(ip), port: r.value.port! } };
 }

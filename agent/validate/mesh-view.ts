@@ -3,7 +3,7 @@
 // every accessor checks the shape and yields `undefined` for anything unexpected.
 import { DEFAULTS } from '../config/config-types.ts';
 import type { Path } from '../base/diagnostic.ts';
-import { parseCidr, type Cidr } from '../base/address-math.ts';
+import { parseCidr, type Cidr } from '../base/address-arithmetic.ts';
 
 export type Obj = Record<string, unknown>;
 

@@ -1,7 +1,8 @@
 // Plain-words explanations for a string that does not have the shape its `$defs` entry of the
 // schema requires. Where a parser can say exactly what is wrong (an endpoint, a prefix), it does.
 import { parseEndpoint, parseListen, parseUpstream } from '../config/parse-host-port.ts';
-import { parseCidr, parseIp, type IpFamily } from '../base/address-math.ts';
+import { parseCidr, type Family } from '../base/address-arithmetic.ts';
+import { parseIpValue } from '../base/ip-address.ts';
 import { show } from '../base/findings.ts';
 
 const DNS_LABEL = 'a DNS label: lower-case letters, digits and `-`, 1 to 63 characters, not starting or ending with `-`';
@@ -73,13 +74,13 @@ function specificReason(def: string, text: string): string | null {
   }
 }
 
-function cidrReason(text: string, family: IpFamily): string | null {
+function cidrReason(text: string, family: Family): string | null {
   const slash = text.lastIndexOf('/');
   const label = family === 'ipv4' ? 'IPv4' : 'IPv6';
   if (slash < 0) {
-    return parseIp(text, family) ? `needs a prefix length: write it in CIDR form, e.g. \`${text}/${family === 'ipv4' ? 24 : 64}\`` : null;
+    return parseIpValue(text, family) ? `needs a prefix length: write it in CIDR form, e.g. \`${text}/${family === 'ipv4' ? 24 : 64}\`` : null;
   }
-  if (!parseIp(text.slice(0, slash), family)) return `is not an ${label} prefix: \`${text.slice(0, slash)}\` is not an ${label} address`;
+  if (!parseIpValue(text.slice(0, slash), family)) return `is not an ${label} prefix: \`${text.slice(0, slash)}\` is not an ${label} address`;
   if (!parseCidr(text, family)) return `is not an ${label} prefix: the prefix length must be between 0 and ${family === 'ipv4' ? 32 : 128}`;
   return null;
 }

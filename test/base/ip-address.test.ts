@@ -7,8 +7,7 @@ import { isIP } from 'node:net';
 import ipaddr from 'ipaddr.js';
 import fc from 'fast-check';
 import { formatIpValue, ipValueBytes, parseIpValue } from '../../agent/base/ip-address.ts';
-import { ipv4Netmask } from '../../agent/base/address-arithmetic.ts';
-import { isNetworkOrBroadcast, isUniqueLocal, parseCidr } from '../../agent/base/address-math.ts';
+import { ipv4Netmask, isNetworkOrBroadcast, isUniqueLocal, parseCidr } from '../../agent/base/address-arithmetic.ts';
 
 function oracleCanonical(text: string): string {
   const a = ipaddr.parse(text);

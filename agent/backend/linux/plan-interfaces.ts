@@ -6,11 +6,10 @@
 import type { Difference } from '../backend.ts';
 import type { DesiredState, LinkSlice, WireguardPeer } from '../../slice/desired-state.ts';
 import { addressFamily, canonicalAddress } from '../../base/address-arithmetic.ts';
-import { UnsafeValueError, safeHost, safeInt, safeInterface } from '../../base/safe-token.ts';
+import { safeAddress, safeCidr, safeHost, safeInt, safeInterface, safeMac, UnsafeValueError } from '../../base/safe-token.ts';
 import type { LinkSecrets } from '../../secrets/open-link-secrets.ts';
 import type { CurrentLink, CurrentNetState, WireguardNow } from './current-net-state.ts';
 import type { NetOwnership, OwnedAddress, OwnedRoute } from './linux-ledger.ts';
-import { safeAddress, safeCidr, safeMac } from './linux-safe-tokens.ts';
 
 /**
  * One command; `createWireguard` means "ip link add type wireguard, else start wireguard-go".

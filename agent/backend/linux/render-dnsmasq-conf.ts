@@ -9,8 +9,7 @@
 // the main file: a lease or record change is then a reload, only a main-file change a restart.
 import type { DesiredState, DnsIntent, LanInterface } from '../../slice/desired-state.ts';
 import { reverseName } from '../../model/reverse-dns.ts';
-import { safeInt, safeInterface, safeName } from '../../base/safe-token.ts';
-import { safeAddress, safeDnsName, safeDuid, safeLeaseTime, safeMac, safeTxtText } from './linux-safe-tokens.ts';
+import { safeAddress, safeDnsName, safeDuid, safeInt, safeInterface, safeLeaseTime, safeMac, safeName, safeTxtText } from '../../base/safe-token.ts';
 
 export interface DnsmasqFiles {
   conf: string;

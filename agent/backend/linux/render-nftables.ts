@@ -4,8 +4,7 @@
 // Loaded with `nft -f`: the file first declares the table (so the delete never fails), deletes it and
 // recreates it, all in one netlink transaction — a reload is atomic and a failed load changes nothing.
 import type { DesiredState, FirewallOpening } from '../../slice/desired-state.ts';
-import { safeInt, safeInterface, safeName, safePrefix } from '../../base/safe-token.ts';
-import { safeNftComment } from './linux-safe-tokens.ts';
+import { safeInt, safeInterface, safeName, safeNftComment, safePrefix } from '../../base/safe-token.ts';
 import { fnv1a } from '../../base/fnv1a.ts';
 
 export const NFT_TABLE = { family: 'inet', name: 'dlan' } as const;

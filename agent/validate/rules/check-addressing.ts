@@ -1,7 +1,7 @@
 // Mesh-wide pools: each one a valid network of the right family, large enough for a /30 where
 // one is needed, and no two pools overlapping (a router's loopback must never be another's
 // tunnel or transit address).
-import { cidrsOverlap, networkText } from '../../base/address-math.ts';
+import { networkText, prefixesOverlap } from '../../base/address-arithmetic.ts';
 import { Findings, show } from '../../base/findings.ts';
 import { asObj, type MeshView, type PoolView } from '../mesh-view.ts';
 
@@ -26,7 +26,7 @@ export function checkAddressing(mesh: MeshView, out: Findings): void {
     for (let j = 0; j < i; j++) {
       const a = valid[j]!;
       const b = valid[i]!;
-      if (!cidrsOverlap(a.cidr, b.cidr)) continue;
+      if (!prefixesOverlap(a.cidr, b.cidr)) continue;
       // Report where the admin wrote something: the later pool, unless only the earlier was written.
       const [at, other] = b.explicit || !a.explicit ? [b, a] : [a, b];
       out.error(at.path, `${at.cidr.text} overlaps \`addressing.${other.key}\` (${other.cidr.text}${other.explicit ? '' : ', the default'}): the mesh pools must be disjoint`);

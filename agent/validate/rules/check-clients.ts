@@ -2,7 +2,7 @@
 // address of each), keys unique across routers and clients, names distinct from router names
 // (both name DNS labels under the domain), and home/egress routers that exist and can be dialled:
 // a client on the road cannot reach a router behind NAT.
-import { fitsPrefix, usableCount } from '../../base/address-math.ts';
+import { hasNthUsable, usableCount } from '../../base/address-arithmetic.ts';
 import { Findings } from '../../base/findings.ts';
 import { asInt, asObj, asStr, type MeshView } from '../mesh-view.ts';
 import type { Path } from '../../base/diagnostic.ts';
@@ -24,7 +24,7 @@ export function checkClients(mesh: MeshView, out: Findings): void {
     const id = asInt(body.id);
     if (id !== undefined && id >= 1) {
       for (const pool of mesh.pools) {
-        if (!pool.cidr || !pool.key.startsWith('client_') || fitsPrefix(pool.cidr, id)) continue;
+        if (!pool.cidr || !pool.key.startsWith('client_') || hasNthUsable(pool.cidr, id)) continue;
         const usable = usableCount(pool.cidr);
         const room = usable > 0n ? `it has usable addresses for ids 1..${usable}` : 'it has no usable address';
         out.error([...path, 'id'], `client id ${id} does not fit \`addressing.${pool.key}\` (${pool.cidr.text}): ${room}; enlarge the pool or use a smaller id`);

@@ -1,6 +1,6 @@
 // DHCP ranges: an explicit start/limit must fit the LAN's IPv4 subnet (host 1 is the router).
 import { dhcpRange } from '../../config/dhcp-range.ts';
-import { parseCidr, usableCount } from '../../base/address-math.ts';
+import { parseCidr, usableCount } from '../../base/address-arithmetic.ts';
 import { Findings } from '../../base/findings.ts';
 import { asArr, asInt, asObj, lansOf, type MeshView } from '../mesh-view.ts';
 

@@ -3,7 +3,7 @@
 // §3.6.2) and exact duplicates are errors (A/AAAA duplicates stay allowed: they always merged).
 // Record types and number ranges are checked here rather than by the schema: fewer inlined
 // checks in the generated validator keep the QuickJS bundle small.
-import { parseIp } from '../../base/address-math.ts';
+import { parseIpValue } from '../../base/ip-address.ts';
 import { Findings, show } from '../../base/findings.ts';
 import { asArr, asObj, asStr, type MeshView } from '../mesh-view.ts';
 
@@ -24,7 +24,7 @@ export function checkDns(mesh: MeshView, out: Findings): void {
   if (!dns) return;
   asArr(dns.upstream).forEach((u, i) => {
     const text = asStr(u);
-    if (text !== undefined && !parseIp(text)) out.error(['dns', 'upstream', i], `${show(text)} is not a valid IPv4 or IPv6 address`);
+    if (text !== undefined && !parseIpValue(text)) out.error(['dns', 'upstream', i], `${show(text)} is not a valid IPv4 or IPv6 address`);
   });
   const others = new Set<string>();
   const cnames = new Map<string, number>();
@@ -48,7 +48,7 @@ export function checkDns(mesh: MeshView, out: Findings): void {
     const address = asStr(r.address);
     if (address !== undefined && needs.includes('address')) {
       // `type: A` and `type: AAAA` both mean "an address record": the address picks the family.
-      if (!parseIp(address)) out.error(at('address'), `${show(address)} is not a valid IPv4 or IPv6 address`);
+      if (!parseIpValue(address)) out.error(at('address'), `${show(address)} is not a valid IPv4 or IPv6 address`);
     }
     const name = asStr(r.name);
     if (name === undefined) return;

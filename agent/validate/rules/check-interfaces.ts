@@ -1,7 +1,8 @@
 // WAN and LAN interfaces: addresses well-formed, LAN subnets given as network addresses, IPv6
 // LANs ULA /64s, no device used twice on a router, and no LAN subnet overlapping another LAN
 // (of any router) or a mesh pool. WAN addresses are never advertised: they may overlap anything.
-import { isNetworkOrBroadcast, isUniqueLocal, networkText, parseCidr, parseIp, type Cidr } from '../../base/address-math.ts';
+import { isNetworkOrBroadcast, isUniqueLocal, networkText, parseCidr, type Cidr } from '../../base/address-arithmetic.ts';
+import { parseIpValue } from '../../base/ip-address.ts';
 import { Findings, show } from '../../base/findings.ts';
 import { asArr, asObj, asStr, lansOf, type MeshView } from '../mesh-view.ts';
 import { formatPath, type Path } from '../../base/diagnostic.ts';
@@ -44,7 +45,7 @@ function checkWanAddress(wan: Record<string, unknown>, path: Path, family: 'ipv4
     }
   }
   if (gateway !== undefined) {
-    if (!parseIp(gateway, family)) out.error([...path, `gateway_${family}`], `${show(gateway)} is not a valid ${family === 'ipv4' ? 'IPv4' : 'IPv6'} address`);
+    if (!parseIpValue(gateway, family)) out.error([...path, `gateway_${family}`], `${show(gateway)} is not a valid ${family === 'ipv4' ? 'IPv4' : 'IPv6'} address`);
     else if (text === undefined) {
       out.error([...path, `gateway_${family}`], `a gateway needs a static \`${family}\` on this WAN (without it the router uses DHCP${family === 'ipv6' ? 'v6' : ''}, which brings its own gateway)`);
     }
@@ -104,7 +105,7 @@ function checkLanSubnets(mesh: MeshView, out: Findings): void {
 
 function spanOf(c: Cidr): Span {
   const bits = c.family === 'ipv4' ? 32 : 128;
-  let lo = parseIp(c.network, c.family)!.value;
+  let lo = parseIpValue(c.network, c.family)!.value;
   lo = (lo >> BigInt(bits - c.prefix)) << BigInt(bits - c.prefix);
   return { family: c.family, lo, hi: lo + (1n << BigInt(bits - c.prefix)) - 1n };
 }

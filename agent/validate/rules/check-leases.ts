@@ -2,7 +2,7 @@
 // must lie inside the subnet (IPv4: up to the last usable address; IPv6: below 2^53), two leases
 // of one family on a LAN may not share a host part or a client id, and a name appears at most
 // once per family on a router (the same name once with a MAC and once with a DUID is one host).
-import { fitsPrefix, parseCidr, usableCount } from '../../base/address-math.ts';
+import { hasNthUsable, parseCidr, usableCount } from '../../base/address-arithmetic.ts';
 import { Findings, show } from '../../base/findings.ts';
 import { asArr, asInt, asObj, asStr, lansOf, type MeshView } from '../mesh-view.ts';
 import { formatPath, type Path } from '../../base/diagnostic.ts';
@@ -27,7 +27,7 @@ export function checkLeases(mesh: MeshView, out: Findings): void {
       const family = mac !== undefined ? 'ipv4' : 'ipv6';
       const host = asInt(lease.host);
       if (host !== undefined && host >= 2) {
-        if (family === 'ipv4' && v4ok && !fitsPrefix(v4, host)) {
+        if (family === 'ipv4' && v4ok && !hasNthUsable(v4, host)) {
           out.error([...at, 'host'], `host ${host} is not inside the subnet ${v4.text}: the host part must be between 2 and ${usableCount(v4)}`);
         }
         if (family === 'ipv6' && lan.ipv6 === undefined) {

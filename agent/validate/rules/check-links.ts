@@ -3,7 +3,7 @@
 // routers, and the pair's transit /30 inside the transit pool (pair id p uses the pool's
 // addresses 4p..4p+3; the original silently ran off a /16 once the lower id reached 64).
 import { parseEndpoint } from '../../config/parse-host-port.ts';
-import { prefixSize } from '../../base/address-math.ts';
+import { prefixSize } from '../../base/address-arithmetic.ts';
 import { pairId as linkPairId, transitFits } from '../../model/link-numbering.ts';
 import { Findings, show } from '../../base/findings.ts';
 import { asObj, asArr, asInt, asStr, linkEnds, pairLabel, type MeshView } from '../mesh-view.ts';

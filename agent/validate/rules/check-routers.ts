@@ -1,7 +1,7 @@
 // Routers: ids unique, below max_routers and fitting every pool (id N takes the N-th usable
 // address of each), public keys unique, endpoints well-formed, names short enough for DNS.
 import { parseEndpoint } from '../../config/parse-host-port.ts';
-import { fitsPrefix, usableCount } from '../../base/address-math.ts';
+import { hasNthUsable, usableCount } from '../../base/address-arithmetic.ts';
 import { Findings, show } from '../../base/findings.ts';
 import { asStr, type MeshView } from '../mesh-view.ts';
 
@@ -16,7 +16,7 @@ export function checkRouters(mesh: MeshView, out: Findings): void {
       }
       for (const pool of r.id >= mesh.maxRouters ? [] : mesh.pools) {
         if (!pool.cidr || pool.key === 'transit_ipv4' || pool.key.startsWith('client_')) continue;
-        if (!fitsPrefix(pool.cidr, r.id)) {
+        if (!hasNthUsable(pool.cidr, r.id)) {
           const usable = usableCount(pool.cidr);
           const room = usable > 0n ? `it has usable addresses for ids 1..${usable}` : 'it has no usable address';
           out.error(idPath, `id ${r.id} does not fit \`addressing.${pool.key}\` (${pool.cidr.text}): ${room}; enlarge the pool or use a smaller id`);
