@@ -7,7 +7,7 @@ import { underRoot } from '../base/dlan-paths.ts';
 import { parseYamlSettings, yamlSettingsText } from './yaml-settings.ts';
 import type { Host } from '../host/host.ts';
 import { LIST_KEYS, parseSettings, SECRET_KEYS, type RawSettings, type SettingsResult } from './agent-settings.ts';
-import { parseUciFile, renderUciFile, type UciSection } from './uci-file.ts';
+import { parseUciFile, renderUciFile, type SettingsSection } from './uci-file.ts';
 import { setUciOptions } from './uci-file-edit.ts';
 
 export type SettingsFormat = 'uci' | 'yaml';
@@ -31,7 +31,7 @@ export async function readRawSettings(host: Host, loc: SettingsLocation): Promis
   const text = await host.files.read(loc.path);
   if (text === null) return null;
   if (loc.format === 'uci') {
-    let sections: UciSection[];
+    let sections: SettingsSection[];
     try {
       sections = parseUciFile(text);
     } catch (e) {

@@ -4,9 +4,9 @@
 // example (`#option repo '…'`) takes that example's place; any other goes to the section's end.
 // The result is checked by parsing it back: anything this line editor cannot follow (a quoted
 // value spanning lines, say) gives `null`, and the caller rewrites the file whole instead.
-import { parseUciFile, renderUciFile, type UciSection } from './uci-file.ts';
+import { parseUciFile, renderUciFile, type SettingsSection } from './uci-file.ts';
 
-type Options = UciSection['options'];
+type Options = SettingsSection['options'];
 
 const CONFIG = /^\s*config\s+(['"]?)([A-Za-z0-9_]+)\1(?:\s+(['"]?)([A-Za-z0-9_]+)\3)?\s*(?:#.*)?$/;
 const STATEMENT = /^\s*(?:option|list)\s+([A-Za-z0-9_]+)(?:\s|$)/;

@@ -2,13 +2,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseUci } from '../../agent/backend/openwrt/uci/parse-uci.ts';
+import { parseUciText } from '../../agent/base/parse-uci-text.ts';
 import { quoteUci, validateName, validateValue } from '../../agent/backend/openwrt/uci/uci-syntax.ts';
 import { getOption } from '../../agent/backend/openwrt/uci/uci-model.ts';
 import { stockDir } from './support/openwrt-root.ts';
 
 test('the stock dhcp file parses like uci reads it (comments, tabs, unquoted values, anonymous section)', () => {
-  const pkg = parseUci(readFileSync(join(stockDir, 'etc', 'config', 'dhcp'), 'utf8'), 'dhcp');
+  const pkg = parseUciText(readFileSync(join(stockDir, 'etc', 'config', 'dhcp'), 'utf8'), 'dhcp');
   assert.deepEqual(
     pkg.sections.map((s) => [s.type, s.name]),
     [
@@ -24,8 +24,16 @@ test('the stock dhcp file parses like uci reads it (comments, tabs, unquoted val
   assert.equal(getOption(dnsmasq, 'rebind_domain'), undefined, 'a commented-out list is not a list');
 });
 
+test('a list line after an option of the same name keeps the option\'s value, as uci reads it (uci conformance 144)', () => {
+  const pkg = parseUciText("config s 'x'\n\toption a 'b'\n\tlist a 'c'\n\toption l 'x'\n", 'bad');
+  assert.deepEqual(pkg.sections[0]!.options, [
+    { name: 'a', value: ['b', 'c'] },
+    { name: 'l', value: 'x' },
+  ]);
+});
+
 test('the stock firewall keeps list values in order', () => {
-  const pkg = parseUci(readFileSync(join(stockDir, 'etc', 'config', 'firewall'), 'utf8'), 'firewall');
+  const pkg = parseUciText(readFileSync(join(stockDir, 'etc', 'config', 'firewall'), 'utf8'), 'firewall');
   const wan = pkg.sections.find((s) => s.type === 'zone' && getOption(s, 'name') === 'wan')!;
   assert.deepEqual(getOption(wan, 'network'), ['wan', 'wan6']);
 });
@@ -33,9 +41,9 @@ test('the stock firewall keeps list values in order', () => {
 test('quoting: uci escapes and concatenations read back to the original text', () => {
   const values = ["it's", 'back\\slash', 'a "quoted" word', "''", 'x; y # z', '$(reboot)', '\\\'\\'];
   const text = `package t\n\nconfig s 'x'\n${values.map((v, i) => `\toption o${i} ${quoteUci(v)}`).join('\n')}\n`;
-  const s = parseUci(text, 't').sections[0]!;
+  const s = parseUciText(text, 't').sections[0]!;
   values.forEach((v, i) => assert.equal(getOption(s, `o${i}`), v));
-  const mixed = parseUci(`config s x\n\toption a "dq \\" \\\\ end"\n\toption b 'it'\\''s'\n\toption c un\\ quoted\n`, 't').sections[0]!;
+  const mixed = parseUciText(`config s x\n\toption a "dq \\" \\\\ end"\n\toption b 'it'\\''s'\n\toption c un\\ quoted\n`, 't').sections[0]!;
   assert.equal(getOption(mixed, 'a'), 'dq " \\ end');
   assert.equal(getOption(mixed, 'b'), "it's");
   assert.equal(getOption(mixed, 'c'), 'un quoted');

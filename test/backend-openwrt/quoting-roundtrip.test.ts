@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { applyUciPlans } from '../../agent/backend/openwrt/apply/apply-uci-plans.ts';
 import { planUciPackage } from '../../agent/backend/openwrt/plan/plan-uci-package.ts';
-import { parseUci } from '../../agent/backend/openwrt/uci/parse-uci.ts';
+import { parseUciText } from '../../agent/base/parse-uci-text.ts';
 import { getOption } from '../../agent/backend/openwrt/uci/uci-model.ts';
 import { createUciRunner } from '../../agent/backend/openwrt/uci/uci-runner.ts';
 import { createNodeHost } from '../../agent/host/node-host.ts';
@@ -28,7 +28,7 @@ async function roundTrip(values: string[], list: string[]): Promise<void> {
     replace: [],
   });
   await applyUciPlans(host, runner, join(root, 'etc', 'config'), [p]);
-  const file = parseUci(readFileSync(join(root, 'etc', 'config', 'system'), 'utf8'), 'system').sections.find((s) => s.name === 'dlan_q')!;
+  const file = parseUciText(readFileSync(join(root, 'etc', 'config', 'system'), 'utf8'), 'system').sections.find((s) => s.name === 'dlan_q')!;
   const exported = (await runner.export('system'))!.sections.find((s) => s.name === 'dlan_q')!;
   values.forEach((v, i) => {
     assert.equal(getOption(file, `o${i}`), v, 'committed file');

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { planUciPackage } from '../../agent/backend/openwrt/plan/plan-uci-package.ts';
 import { renderUci } from '../../agent/backend/openwrt/render/render-uci.ts';
-import { parseUci } from '../../agent/backend/openwrt/uci/parse-uci.ts';
+import { parseUciText } from '../../agent/base/parse-uci-text.ts';
 import { getOption } from '../../agent/backend/openwrt/uci/uci-model.ts';
 import { loadConfig } from '../../agent/load/load-config.ts';
 import { sliceRouter } from '../../agent/slice/slice-router.ts';
@@ -16,7 +16,7 @@ function state(example: string, router: string) {
   if (!loaded.ok) throw new Error(JSON.stringify(loaded.diagnostics));
   return sliceRouter(loaded.config, router);
 }
-const stock = (pkg: string) => parseUci(readFileSync(join(stockDir, 'etc', 'config', pkg), 'utf8'), pkg);
+const stock = (pkg: string) => parseUciText(readFileSync(join(stockDir, 'etc', 'config', pkg), 'utf8'), pkg);
 
 test('the stock br-lan bridge is replaced, unless the config uses br-lan as a device', () => {
   assert.ok(renderUci(state('reference', 'r1'), 'k').replace.network.some((s) => s.type === 'device'));

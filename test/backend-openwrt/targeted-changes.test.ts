@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ApplyResult } from '../../agent/backend/backend.ts';
-import { parseUci } from '../../agent/backend/openwrt/uci/parse-uci.ts';
+import { parseUciText } from '../../agent/base/parse-uci-text.ts';
 import { makeStockRoot, referenceConfig, runAgent, seedKey, treeState, uciVerbs, useUciDouble } from './support/openwrt-root.ts';
 
 const log = useUciDouble();
@@ -52,7 +52,7 @@ test("changing one link's cost only rewrites bird.conf and only runs birdc confi
 
 test("removing a link deletes exactly that link's sections and entries, and nothing else", async () => {
   const root = await installed('r1');
-  const read = (pkg: string) => parseUci(readFileSync(join(root, 'etc', 'config', pkg), 'utf8'), pkg);
+  const read = (pkg: string) => parseUciText(readFileSync(join(root, 'etc', 'config', pkg), 'utf8'), pkg);
   const network = read('network');
   const firewall = read('firewall');
   const dhcp = read('dhcp');

@@ -36,7 +36,12 @@ config other
   const out = renderUciFile([{ type: 'agent', name: 'main', options: { webhook_url: tricky, list: ['p q', "r's"] } }]);
   assert.deepEqual(parseUciFile(out), [{ type: 'agent', name: 'main', options: { webhook_url: tricky, list: ['p q', "r's"] } }]);
   assert.throws(() => renderUciFile([{ type: 'agent', name: 'main', options: { 'bad name': 'x' } }]), /option name/);
-  assert.throws(() => parseUciFile("config agent 'main'\n\toption repo 'open"), /unterminated quote/);
+  assert.throws(() => parseUciFile("config agent 'main'\n\toption repo 'open"), /EOF with unterminated ' at line 1, byte 18/);
+});
+
+test('UCI settings file is read as uci reads it: `#` ends a bare word (uci conformance 151), a list after an option keeps its value (144)', () => {
+  const s = parseUciFile("# head\nconfig agent 'main' # after\n\toption a 'b' # after\n\toption c '#notcomment'\n\toption d x#y\n\toption l 'one'\n\tlist l 'two'\n");
+  assert.deepEqual(s, [{ type: 'agent', name: 'main', options: { a: 'b', c: '#notcomment', d: 'x', l: ['one', 'two'] } }]);
 });
 
 test('settings: defaults, required keys, and clear errors for bad values', () => {

@@ -30,7 +30,7 @@ import type { RenderRecord } from '../common/change-cause.ts';
 import { requireRouterKey } from '../common/router-key.ts';
 import { describeMissingPackages, missingPackages } from './required-packages.ts';
 import { listSnapshots, readSnapshot, takeSnapshot } from './snapshot.ts';
-import { parseUci } from './uci/parse-uci.ts';
+import { parseUciText } from '../../base/parse-uci-text.ts';
 import { samePackage } from './uci/uci-model.ts';
 import { createUciRunner, uciCommandFromEnv } from './uci/uci-runner.ts';
 
@@ -265,14 +265,14 @@ async function restorePristineFiles(host: Host, ip: InternalPlan): Promise<void>
     const current = await host.files.read(live);
     if (current === null) continue;
     if (!pl.originalExisted) {
-      if (parseUci(current, pkg).sections.length === 0) await host.files.remove(live);
+      if (parseUciText(current, pkg).sections.length === 0) await host.files.remove(live);
       continue;
     }
     const original = await host.files.read(`${paths.originals}${configPath(pkg)}`);
     if (original === null || original === current) continue;
     let same = false;
     try {
-      same = samePackage(parseUci(current, pkg), parseUci(original, pkg));
+      same = samePackage(parseUciText(current, pkg), parseUciText(original, pkg));
     } catch {
       same = false;
     }

@@ -1,25 +1,11 @@
-// An in-memory picture of one UCI package, as `uci export` prints it: ordered sections, each with
-// a type, a name (null = anonymous) and ordered options whose value is a string (`option`) or a
-// list of strings (`list`). Everything the OpenWrt backend compares or simulates works on this.
+// An in-memory picture of one UCI package, as `uci export` prints it and agent/base/parse-uci-text.ts
+// reads it: ordered sections, each with a type, a name (null = anonymous) and ordered options whose
+// value is a string (`option`) or a list of strings (`list`). Everything the OpenWrt backend
+// compares or simulates works on this.
 
-export type UciValue = string | string[];
+import type { UciPackage, UciSection, UciValue } from '../../../base/parse-uci-text.ts';
 
-export interface UciOption {
-  name: string;
-  value: UciValue;
-}
-
-export interface UciSection {
-  /** `null` for an anonymous section (`config zone` without a name). */
-  name: string | null;
-  type: string;
-  options: UciOption[];
-}
-
-export interface UciPackage {
-  name: string;
-  sections: UciSection[];
-}
+export type { UciOption, UciPackage, UciSection, UciValue } from '../../../base/parse-uci-text.ts';
 
 export function getOption(section: UciSection, name: string): UciValue | undefined {
   return section.options.find((o) => o.name === name)?.value;

@@ -1,7 +1,7 @@
 // Runs the `uci` program (or whatever DLAN_UCI names) on one config tree with a private save
 // directory, so dlan-agent's staged changes never mix with a user's pending changes in /tmp/.uci.
 import type { ExecResult, Host } from '../../../host/host.ts';
-import { parseUci, parseUciPackages } from './parse-uci.ts';
+import { parseUciExport, parseUciText } from '../../../base/parse-uci-text.ts';
 import type { UciPackage } from './uci-model.ts';
 
 export class UciCommandError extends Error {
@@ -48,11 +48,11 @@ export function createUciRunner(host: Host, opts: { command: string[]; confdir: 
         if (/Entry not found/.test(r.stderr)) return null;
         throw new UciCommandError(`uci export ${pkg} failed (exit ${r.code}): ${r.stderr.trim()}`, r);
       }
-      return parseUci(r.stdout, pkg);
+      return parseUciText(r.stdout, pkg);
     },
     async exportAll(pkgs) {
       const r = await run(['export']);
-      const all = r.code === 0 ? parseUciPackages(r.stdout) : null;
+      const all = r.code === 0 ? parseUciExport(r.stdout) : null;
       const out = new Map<string, UciPackage | null>();
       for (const pkg of pkgs) out.set(pkg, all ? (all.get(pkg) ?? null) : await this.export(pkg));
       return out;
