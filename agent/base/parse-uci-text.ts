@@ -13,6 +13,8 @@
 // Errors read like uci's: reason, line, and the offset in the line buffer ("byte", counted in
 // characters here).
 
+import { UCI_NAME } from './uci-syntax.ts';
+
 export type UciValue = string | string[];
 
 export interface UciOption {
@@ -54,16 +56,9 @@ export function parseUciExport(text: string): Map<string, UciPackage> {
 }
 
 const isSpace = (c: string): boolean => c === ' ' || (c >= '\t' && c <= '\r');
-const isAlnum = (c: string): boolean => (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
 
-/** uci_validate_str: names [A-Za-z0-9_], package names also `-`, types any printable ASCII but space. */
-function valid(text: string, kind: 'name' | 'package' | 'type'): boolean {
-  for (const c of text) {
-    if (isAlnum(c) || c === '_' || (c === '-' && kind === 'package')) continue;
-    if (kind !== 'type' || c < '!' || c > '~') return false;
-  }
-  return text !== '';
-}
+/** uci_validate_str: package names are names that may hold `-`, types any printable ASCII but space. */
+const VALID = { name: UCI_NAME, package: /^[\w-]+$/, type: /^[!-~]+$/ };
 
 /** uci_fixup_section: the cfgNNHHHH name libuci gives an anonymous section (it can be named later). */
 function anonymousName(counter: number, type: string): string {
@@ -160,7 +155,7 @@ function parse(text: string, single: string | null): UciPackage[] {
     else value = word();
     if (value === '') {
       if (required) fail('insufficient arguments');
-    } else if (kind && !valid(value, kind)) fail('invalid character in name field');
+    } else if (kind && !VALID[kind].test(value)) fail('invalid character in name field');
     return value;
   };
   const endOfStatement = () => {
@@ -203,7 +198,7 @@ function parse(text: string, single: string | null): UciPackage[] {
         if (single === null) open(name);
       } else if (keyword === 'config') {
         const type = arg(true);
-        if (!valid(type, 'type')) fail('invalid character in type field');
+        if (!VALID.type.test(type)) fail('invalid character in type field');
         const name = arg(false, 'name');
         endOfStatement();
         const p = pkg!;

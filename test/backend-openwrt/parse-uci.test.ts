@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseUciText } from '../../agent/base/parse-uci-text.ts';
-import { quoteUci, validateName, validateValue } from '../../agent/backend/openwrt/uci/uci-syntax.ts';
+import { quoteUci, validateName, validateValue } from '../../agent/base/uci-syntax.ts';
 import { getOption } from '../../agent/backend/openwrt/uci/uci-model.ts';
 import { stockDir } from './support/openwrt-root.ts';
 

@@ -31,7 +31,7 @@ config other
     options: { repo: 'https://git.example/a/b.git', branch: 'ma"in', path: 'dlan.yaml', allowed_signers: ["ssh-ed25519 AAAAC3 it's me", 'second'] },
   });
   const hostile = "x'\noption repo 'evil";
-  assert.throws(() => renderUciFile([{ type: 'agent', name: 'main', options: { repo: hostile } }]), /control characters/);
+  assert.throws(() => renderUciFile([{ type: 'agent', name: 'main', options: { repo: hostile } }]), /control character/);
   const tricky = "a'b; config x 'y' # z";
   const out = renderUciFile([{ type: 'agent', name: 'main', options: { webhook_url: tricky, list: ['p q', "r's"] } }]);
   assert.deepEqual(parseUciFile(out), [{ type: 'agent', name: 'main', options: { webhook_url: tricky, list: ['p q', "r's"] } }]);

@@ -23,7 +23,7 @@ import { renderNftRuleset } from '../../agent/backend/linux/render-nftables.ts';
 import { renderAuthorizedKeys } from '../../agent/backend/linux/render-ssh-files.ts';
 import { renderUci } from '../../agent/backend/openwrt/render/render-uci.ts';
 import { UCI_PACKAGES } from '../../agent/backend/openwrt/render/rendered-uci.ts';
-import { quoteUci } from '../../agent/backend/openwrt/uci/uci-syntax.ts';
+import { quoteUci } from '../../agent/base/uci-syntax.ts';
 import { runUci } from '../uci-double/uci.ts';
 import { DANGER, edgeConfig, withValue, type GeneratedConfig } from './injection-support.ts';
 

@@ -4,7 +4,7 @@
 // compares it with what uci reports, because `uci batch` exits 0 even when a command fails.
 import type { UciPackage, UciSection, UciValue } from '../uci/uci-model.ts';
 import { clonePackage, sectionRef } from '../uci/uci-model.ts';
-import { quoteUci, validateName, validateType, validateValue } from '../uci/uci-syntax.ts';
+import { quoteUci, validateName, validateType, validateValue } from '../../../base/uci-syntax.ts';
 
 export class UciSimulator {
   readonly pkg: UciPackage;

@@ -9,7 +9,7 @@ import { renderFiles } from './render-files.ts';
 import { renderUci } from './render-uci.ts';
 import type { RenderedUci } from './rendered-uci.ts';
 import { SECRET_OPTIONS, UCI_PACKAGES } from './rendered-uci.ts';
-import { quoteUci } from '../uci/uci-syntax.ts';
+import { quoteUci } from '../../../base/uci-syntax.ts';
 
 export interface OpenwrtRendering {
   uci: RenderedUci;

@@ -1,5 +1,6 @@
-// The lexical rules of UCI, as openwrt/uci's file.c and cli.c apply them: which names are allowed,
-// how a value is quoted so that uci reads back exactly the same bytes, and the check that keeps
+// The lexical rules of UCI for what the agent writes (uci batch commands, its settings file), as
+// openwrt/uci's util.c and file.c apply them: which names are allowed, how a value is quoted so
+// that uci reads back exactly the same bytes (parse-uci-text.ts), and the check that keeps
 // untrusted text from ever becoming UCI syntax.
 
 export class UciValueError extends Error {
@@ -9,20 +10,13 @@ export class UciValueError extends Error {
   }
 }
 
-/** Section and option names: `[A-Za-z0-9_]` only (uci's `uci_validate_name`). */
-const NAME = /^[A-Za-z0-9_]+$/;
-/** Package names may also contain `-`. */
-const PACKAGE = /^[A-Za-z0-9_-]+$/;
+/** Section and option names: `[A-Za-z0-9_]` only (uci_validate_str; parse-uci-text.ts reads with it too). */
+export const UCI_NAME = /^\w+$/;
 /** Section types: printable ASCII without spaces or quotes (uci allows 33–126; quotes would need escaping). */
 const TYPE = /^[A-Za-z0-9_.@+-]+$/;
 
 export function validateName(kind: 'section' | 'option', name: string): string {
-  if (!NAME.test(name)) throw new UciValueError(`invalid UCI ${kind} name ${JSON.stringify(name)}: only letters, digits and _ are allowed`);
-  return name;
-}
-
-export function validatePackage(name: string): string {
-  if (!PACKAGE.test(name)) throw new UciValueError(`invalid UCI package name ${JSON.stringify(name)}`);
+  if (!UCI_NAME.test(name)) throw new UciValueError(`invalid UCI ${kind} name ${JSON.stringify(name)}: only letters, digits and _ are allowed`);
   return name;
 }
 
