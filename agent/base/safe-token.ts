@@ -1,7 +1,8 @@
 // Last line of defence for renderers: the schema already restricts every name and address to a
 // safe shape, but a renderer never writes a token into a config language without checking it, so
 // a validation gap can not become syntax injection in bird, nginx, dnsmasq, nft or UCI.
-import { addressFamily, canonicalAddress } from './address-arithmetic.ts';
+import { parseCidr } from './address-arithmetic.ts';
+import { formatIpValue, parseIpValue, type Family } from './ip-address.ts';
 
 export class UnsafeValueError extends Error {
   constructor(readonly what: string, readonly value: string) {
@@ -74,20 +75,17 @@ export function safeDnsName(name: string): string {
 }
 
 /** An IPv4 or IPv6 address in canonical text; anything else is refused. */
-export function safeAddress(text: string, family?: 'ipv4' | 'ipv6'): string {
-  const f = addressFamily(text);
-  if (f === null || (family !== undefined && f !== family)) throw new UnsafeValueError(family ? `${family} address` : 'IP address', text);
-  return canonicalAddress(text);
+export function safeAddress(text: string, family?: Family): string {
+  const ip = parseIpValue(text, family);
+  if (!ip) throw new UnsafeValueError(family ? `${family} address` : 'IP address', text);
+  return formatIpValue(ip);
 }
 
-/** `address/prefix` with a valid address and a prefix length that fits its family. */
+/** `address/prefix` with a valid address and a prefix length that fits its family, canonical. */
 export function safeCidr(cidr: string): string {
-  const slash = cidr.lastIndexOf('/');
-  const addr = slash < 0 ? '' : cidr.slice(0, slash);
-  const len = slash < 0 ? '' : cidr.slice(slash + 1);
-  const f = addressFamily(addr);
-  if (f === null || !/^[0-9]{1,3}$/.test(len) || Number(len) > (f === 'ipv4' ? 32 : 128)) throw new UnsafeValueError('address/prefix', cidr);
-  return `${canonicalAddress(addr)}/${Number(len)}`;
+  const c = parseCidr(cidr);
+  if (!c) throw new UnsafeValueError('address/prefix', cidr);
+  return `${c.address}/${c.prefix}`;
 }
 
 export function safeNftComment(text: string): string {

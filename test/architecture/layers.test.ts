@@ -3,7 +3,8 @@
 // floors above it. The order below is the one the real import graph allows; why each floor sits
 // where it does:
 //   base      diagnostics with their paths, address parsing and arithmetic, safe tokens, base64,
-//             the /etc/dlan path table: pure, used everywhere, imports nothing of the agent.
+//             reading and writing UCI text, the /etc/dlan path table: pure, used everywhere,
+//             imports nothing of the agent.
 //   host      the effect interface (files, exec, log, git, HTTP) and its node/QuickJS
 //             implementations; the program is assembled above, next to agent/cli/main*.ts.
 //   config    the config format: types, YAML parsing, source positions, normalisation.
