@@ -26,21 +26,27 @@ export async function locateSettings(host: Host, root: string): Promise<Settings
   return openwrt !== null ? { format: 'uci', path: uci } : { format: 'yaml', path: yaml };
 }
 
+/** The sections of the UCI settings file; `null` when it does not exist. Throws naming the file on a syntax error. */
+async function readUciSections(host: Host, path: string): Promise<SettingsSection[] | null> {
+  const text = await host.files.read(path);
+  if (text === null) return null;
+  try {
+    return parseUciFile(text);
+  } catch (e) {
+    throw new Error(`${path}: ${(e as Error).message}`);
+  }
+}
+
 /** Reads the raw settings; `null` when the file does not exist. Throws with the file name on a syntax error. */
 export async function readRawSettings(host: Host, loc: SettingsLocation): Promise<RawSettings | null> {
-  const text = await host.files.read(loc.path);
-  if (text === null) return null;
   if (loc.format === 'uci') {
-    let sections: SettingsSection[];
-    try {
-      sections = parseUciFile(text);
-    } catch (e) {
-      throw new Error(`${loc.path}: ${(e as Error).message}`);
-    }
+    const sections = await readUciSections(host, loc.path);
+    if (sections === null) return null;
     const main = sections.find((s) => s.type === 'agent' && s.name === 'main') ?? sections.find((s) => s.type === 'agent');
     return main ? { ...main.options } : {};
   }
-  return parseYamlSettings(text, loc.path);
+  const text = await host.files.read(loc.path);
+  return text === null ? null : parseYamlSettings(text, loc.path);
 }
 
 /**
@@ -76,9 +82,7 @@ export async function writeRawSettings(host: Host, loc: SettingsLocation, raw: R
 /** The package's `option mode` (service section) of a UCI settings file: 'cron', 'daemon' or null. */
 export async function readServiceMode(host: Host, loc: SettingsLocation): Promise<'cron' | 'daemon' | null> {
   if (loc.format !== 'uci') return null;
-  const text = await host.files.read(loc.path);
-  if (text === null) return null;
-  const mode = parseUciFile(text).find((s) => s.type === 'service')?.options.mode;
+  const mode = (await readUciSections(host, loc.path))?.find((s) => s.type === 'service')?.options.mode;
   return mode === 'cron' || mode === 'daemon' ? mode : null;
 }
 

@@ -60,3 +60,13 @@ test('init --schedule cron switches the service mode; without --schedule the cho
   assert.match(readFileSync(cfg, 'utf8'), /^\toption mode 'cron'$/m, 'kept: not told otherwise');
   assert.equal(statSync(cfg).mode & 0o777, 0o600);
 });
+
+test('init on a settings file uci cannot read: the error names the file, line and reason, and the file stays as it was', async () => {
+  const { r, cfg } = packagedRouter();
+  const broken = `${packaged}\nconfig agent 'main'\n\toption repo 'https://unterminated\n`;
+  writeFileSync(cfg, broken);
+  const init = await r.cli('init', '--repo', 'https://git.example.net/net/mesh.git', '--router', 'r1');
+  assert.equal(init.code, 1);
+  assert.match(init.stderr, new RegExp(`dlan-agent init: ${cfg.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: EOF with unterminated ' at line \\d+, byte \\d+\\n`));
+  assert.equal(readFileSync(cfg, 'utf8'), broken);
+});
