@@ -7,7 +7,7 @@ import { underRoot } from '../base/dlan-paths.ts';
 import { parseYamlSettings, yamlSettingsText } from './yaml-settings.ts';
 import type { Host } from '../host/host.ts';
 import { LIST_KEYS, parseSettings, SECRET_KEYS, type RawSettings, type SettingsResult } from './agent-settings.ts';
-import { parseUciFile, renderUciFile, type SettingsSection } from './uci-file.ts';
+import { findSection, parseUciFile, renderUciFile, type SettingsSection } from './uci-file.ts';
 import { setUciOptions } from './uci-file-edit.ts';
 
 export type SettingsFormat = 'uci' | 'yaml';
@@ -42,7 +42,7 @@ export async function readRawSettings(host: Host, loc: SettingsLocation): Promis
   if (loc.format === 'uci') {
     const sections = await readUciSections(host, loc.path);
     if (sections === null) return null;
-    const main = sections.find((s) => s.type === 'agent' && s.name === 'main') ?? sections.find((s) => s.type === 'agent');
+    const main = findSection(sections, 'agent', 'main');
     return main ? { ...main.options } : {};
   }
   const text = await host.files.read(loc.path);

@@ -4,7 +4,7 @@
 // example (`#option repo '…'`) takes that example's place; any other goes to the section's end.
 // The result is checked by parsing it back: anything this line editor cannot follow (a quoted
 // value spanning lines, say) gives `null`, and the caller rewrites the file whole instead.
-import { parseUciFile, renderUciFile, type SettingsSection } from './uci-file.ts';
+import { findSection, parseUciFile, renderUciFile, type SettingsSection } from './uci-file.ts';
 
 type Options = SettingsSection['options'];
 
@@ -65,7 +65,7 @@ export function setUciOptions(text: string, type: string, name: string, options:
   const result = out.join('\n');
   try {
     const sections = parseUciFile(result);
-    const section = sections.find((s) => s.type === type && s.name === name) ?? sections.find((s) => s.type === type);
+    const section = findSection(sections, type, name);
     const want = exact ? options : { ...(start === undefined ? {} : sectionOptions(text, type, name)), ...options };
     return section && sameOptions(section.options, want) ? result : null;
   } catch {
@@ -80,6 +80,5 @@ function sameOptions(a: Options, b: Options): boolean {
 }
 
 function sectionOptions(text: string, type: string, name: string): Options {
-  const sections = parseUciFile(text);
-  return (sections.find((s) => s.type === type && s.name === name) ?? sections.find((s) => s.type === type))?.options ?? {};
+  return findSection(parseUciFile(text), type, name)?.options ?? {};
 }

@@ -18,6 +18,11 @@ export function parseUciFile(text: string): SettingsSection[] {
   return parseUciText(text, 'dlan-agent').sections.map((s) => ({ type: s.type, name: s.name, options: Object.fromEntries(s.options.map((o) => [o.name, o.value])) }));
 }
 
+/** Section `type` named `name`, else the first of that type (a hand-edited file may name it otherwise). */
+export function findSection(sections: readonly SettingsSection[], type: string, name: string): SettingsSection | undefined {
+  return sections.find((s) => s.type === type && s.name === name) ?? sections.find((s) => s.type === type);
+}
+
 /** The file's text, every name and value checked (uci-syntax.ts) so no value can become UCI syntax. */
 export function renderUciFile(sections: readonly SettingsSection[]): string {
   let out = '';
