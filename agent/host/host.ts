@@ -61,6 +61,12 @@ export interface HostFiles {
   symlink(target: string, path: string): Promise<boolean>;
   /** The target of the symlink `path`; `null` when nothing is there; throws when `path` is not a symlink. */
   readlink(path: string): Promise<string | null>;
+  /**
+   * Bytes still free (for an unprivileged writer) on the file system holding `path`: statfs under
+   * node, `df -kP` under QuickJS (whole KB). `null` when `path` does not exist or the host cannot
+   * tell. An apply asks before it writes, so a full flash is a clear refusal, not a half apply.
+   */
+  freeBytes(path: string): Promise<number | null>;
 }
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';

@@ -151,6 +151,16 @@ async function readlink(path: string): Promise<string | null> {
   }
 }
 
+async function freeBytes(path: string): Promise<number | null> {
+  try {
+    const s = await fs.statfs(path);
+    return s.bavail * s.bsize;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw e;
+  }
+}
+
 async function mkdirp(path: string, mode?: number): Promise<void> {
   await fs.mkdir(path, { recursive: true, mode });
 }
@@ -176,7 +186,7 @@ export function createNodeLog(opts: { minLevel?: LogLevel; syslog?: boolean } = 
 export function createNodeHost(opts: { log?: HostLog } = {}): Host {
   return {
     exec,
-    files: { read, write, list, stat, remove, mkdirp, symlink, readlink },
+    files: { read, write, list, stat, remove, mkdirp, symlink, readlink, freeBytes },
     env: (name) => process.env[name],
     now: () => Date.now(),
     sleep: (ms) => new Promise((r) => setTimeout(r, ms)),

@@ -328,10 +328,16 @@ export function createQjsHost(mods: QjsModules, opts: { log?: HostLog } = {}): H
     } else if (r.code !== 0 && r.code !== 127) throw new Error(`sync failed (exit ${r.code}): ${r.stderr.trim()}`);
   };
   const fileOps = qjsFiles(mods, runChmod, runSync);
+  // QuickJS has no statfs; busybox df has -k and -P (one line per file system, however long its name).
+  const freeBytes = async (path: string): Promise<number | null> => {
+    const r = await exec('df', ['-kP', path]);
+    const kb = Number(r.stdout.trim().split('\n').pop()!.trim().split(/\s+/)[3]);
+    return r.code === 0 && Number.isFinite(kb) ? kb * 1024 : null;
+  };
 
   return {
     exec,
-    files: fileOps.files,
+    files: { ...fileOps.files, freeBytes },
     env: (name) => std.getenv(name) ?? undefined,
     now: () => Date.now(),
     sleep,

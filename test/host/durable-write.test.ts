@@ -157,3 +157,36 @@ test('node: a write that does not fit (ENOSPC on a small tmpfs) keeps the old co
       },
     );
 });
+
+test('node: freeBytes is what the file system has left (a real tmpfs with a ballast file), null for a missing path', async () => {
+  const dir = tempDir('free');
+  const m = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', dir]);
+  assert.equal(m.status, 0, `mount tmpfs: ${m.stderr}`);
+  mounts.push(dir);
+  const files = createNodeHost().files;
+  assert.equal(await files.freeBytes(dir), 64 * 1024);
+  fs.writeFileSync(join(dir, 'ballast'), Buffer.alloc(40 * 1024 + 1));
+  assert.equal(await files.freeBytes(dir), 20 * 1024, 'a 40 KB + 1 byte file takes 11 pages');
+  assert.equal(await files.freeBytes(join(dir, 'nope')), null);
+});
+
+test('QuickJS: freeBytes reads busybox-style `df -kP` (the real df here) and agrees with statfs on a tmpfs', async () => {
+  const dir = tempDir('free-qjs');
+  const m = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', dir]);
+  assert.equal(m.status, 0, `mount tmpfs: ${m.stderr}`);
+  mounts.push(dir);
+  fs.writeFileSync(join(dir, 'ballast'), Buffer.alloc(24 * 1024));
+  const mods = recordingQjs([]);
+  // This stand-in really runs the program (df), like QuickJS's os.exec.
+  let status = 0;
+  (mods.os as unknown as { exec: unknown }).exec = (argv: string[], o: { stdout: number }) => {
+    const r = spawnSync(argv[0]!, argv.slice(1));
+    fs.writeSync(o.stdout, r.stdout);
+    status = (r.status ?? 1) << 8;
+    return 4242;
+  };
+  (mods.os as unknown as { waitpid: unknown }).waitpid = (pid: number) => [pid, status];
+  const host = createQjsHost(mods, { log: { log: () => {} } });
+  assert.equal(await host.files.freeBytes(dir), 40 * 1024);
+  assert.equal(await host.files.freeBytes(join(dir, 'nope')), null, 'df fails on a missing path');
+});

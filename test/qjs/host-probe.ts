@@ -65,6 +65,11 @@ export async function runHostProbe(host: Host, dir: string): Promise<Transcript>
     await f.remove(`${dir}/lock`);
     return f.readlink(`${dir}/lock`);
   });
+  await step('free bytes of a folder (a whole number of KB)', async () => {
+    const free = await f.freeBytes(dir);
+    return free !== null && free > 0 && free % 1024 === 0;
+  });
+  await step('free bytes of a missing path', () => f.freeBytes(`${dir}/nope`));
   await step('remove file', async () => {
     await f.remove(`${dir}/a/empty`);
     return f.stat(`${dir}/a/empty`);
