@@ -55,7 +55,16 @@ export async function rollBackPending(
     holdCommit: hold && pending.sha !== null && pending.reason === 'commit',
     ms: host.now() - started,
   };
-  await record(done);
+  try {
+    await record(done);
+  } catch (e) {
+    // Restored, but not recorded (a full flash: state.json): the pending confirmation stays, so the
+    // next run (or the timer) claims it again, rolls back again (the same snapshot: no change) and
+    // records it. The claim is let go: held by this run, that next run would wait for a decision
+    // nobody is taking (two minutes, issue #12).
+    await host.files.remove(paths.pendingClaim);
+    throw e;
+  }
   if (by !== 'timer') await stopTimer(host, pending);
   await clearPending(host, paths);
   log.log(error ? 'error' : 'warn', `phase=rollback ${done.message}`, { commit: shortSha(pending.sha), by, snapshot: snapshot ?? 'none', ms: host.now() - started });
