@@ -12,6 +12,9 @@ export class FileCheckError extends Error {
   }
 }
 
+/** Copies made only to be checked: never forced to flash, removed once checked (a full flash keeps no copy). */
+const SCRATCH = { volatile: true };
+
 async function checkBird(host: Host, file: string): Promise<void> {
   const r = await host.exec('bird', ['-p', '-c', file]);
   if (r.code === 127) {
@@ -31,11 +34,15 @@ async function nginxTest(host: Host, dir: string, stream: string | null, http: s
     ...(http !== null ? [`http { include ${dir}/status.conf; }`] : []),
     '',
   ].join('\n');
-  if (stream !== null) await host.files.write(`${dir}/stream.module`, stream);
-  if (http !== null) await host.files.write(`${dir}/status.conf`, http);
-  await host.files.write(`${dir}/nginx-check.conf`, wrapper);
-  const r = await host.exec('nginx', ['-t', '-q', '-e', 'stderr', '-c', `${dir}/nginx-check.conf`]);
-  return { code: r.code, output: (r.stderr || r.stdout).trim() };
+  try {
+    if (stream !== null) await host.files.write(`${dir}/stream.module`, stream, SCRATCH);
+    if (http !== null) await host.files.write(`${dir}/status.conf`, http, SCRATCH);
+    await host.files.write(`${dir}/nginx-check.conf`, wrapper, SCRATCH);
+    const r = await host.exec('nginx', ['-t', '-q', '-e', 'stderr', '-c', `${dir}/nginx-check.conf`]);
+    return { code: r.code, output: (r.stderr || r.stdout).trim() };
+  } finally {
+    for (const f of ['nginx-check.conf', 'nginx-check.pid', 'stream.module', 'status.conf']) await host.files.remove(`${dir}/${f}`);
+  }
 }
 
 /**
@@ -53,8 +60,12 @@ export async function checkRenderedFiles(host: Host, files: RenderedFile[], work
   await host.files.mkdirp(workDir, 0o700);
   const bird = files.find((f) => f.check === 'bird');
   if (bird) {
-    await host.files.write(`${workDir}/bird.conf`, bird.content);
-    await checkBird(host, `${workDir}/bird.conf`);
+    try {
+      await host.files.write(`${workDir}/bird.conf`, bird.content, SCRATCH);
+      await checkBird(host, `${workDir}/bird.conf`);
+    } finally {
+      await host.files.remove(`${workDir}/bird.conf`);
+    }
   }
   const stream = files.find((f) => f.check === 'nginx-stream')?.content ?? null;
   const http = files.find((f) => f.check === 'nginx-http')?.content ?? null;
