@@ -76,8 +76,9 @@ function parse(text: string, single: string | null): UciPackage[] {
   let section = null as UciSection | null;
   let named = new Map<string, UciSection>();
   let count = 0;
-  // The line buffer: `buf` as read, '\0' where the parser wrote a terminator; `filled` as libuci's.
-  let buf = '';
+  // The line buffer, one character a slot as libuci's char array (appending a line and writing a
+  // terminator stay cheap however long a quoted value runs): '\0' where the parser wrote one.
+  const buf: string[] = [];
   let filled = 0;
   let pos = 0;
   let at = 0;
@@ -88,14 +89,14 @@ function parse(text: string, single: string | null): UciPackage[] {
     throw new UciSyntaxError(reason, line, pos);
   };
   const terminate = (i: number) => {
-    if (i < buf.length) buf = `${buf.slice(0, i)}\0${buf.slice(i + 1)}`;
+    if (i < buf.length) buf[i] = '\0';
   };
   /** uci_getln: the next line of the text replaces the buffer from `offset` on. */
   const getln = (offset: number) => {
-    buf = buf.slice(0, offset);
+    buf.length = offset;
     if (at >= text.length) return;
     const end = text.indexOf('\n', at) + 1 || text.length;
-    buf += text.slice(at, end);
+    for (let i = at; i < end; i++) buf.push(text[i]!);
     filled = buf.length;
     if (text[end - 1] === '\n') line++;
     at = end;
@@ -111,7 +112,7 @@ function parse(text: string, single: string | null): UciPackage[] {
   /** parse_str: one argument, quoted and bare pieces glued together. */
   const word = (): string => {
     const start = pos;
-    let out = '';
+    const out: string[] = [];
     let next = true;
     do {
       const c = ch();
@@ -124,7 +125,7 @@ function parse(text: string, single: string | null): UciPackage[] {
             getln(pos);
             if (ch() === '\0') fail(`EOF with unterminated ${c}`);
           } else if (d !== '\\' || c === "'" || backslash()) {
-            out += ch();
+            out.push(ch());
             pos++;
           }
         }
@@ -138,14 +139,14 @@ function parse(text: string, single: string | null): UciPackage[] {
         next = false;
         break;
       } else if (c !== '\\' || backslash()) {
-        out += ch();
+        out.push(ch());
         pos++;
       }
     } while (ch() !== '\0' && !isSpace(ch()));
     if (ch() !== '\0' && next) pos++;
     // The word is terminated in place: where nothing was dropped from it, on the `;` itself.
     if (start + out.length === pos) terminate(pos);
-    return out;
+    return out.join('');
   };
   /** next_arg: '' when the statement has no more arguments. */
   const arg = (required: boolean, kind?: 'name' | 'package'): string => {
@@ -181,7 +182,7 @@ function parse(text: string, single: string | null): UciPackage[] {
       while (ch(from) === ' ' || ch(from) === '\t') from++;
       let to = from;
       while (ch(to) !== '\0' && ch(to) !== ' ' && ch(to) !== '\t') to++;
-      const kw = buf.slice(from, to);
+      const kw = buf.slice(from, to).join('');
       if (kw === '' || kw[0] === '#') break;
       const keyword = KEYWORDS.find((k) => k === kw || k[0] === kw);
       if (keyword === undefined) fail('invalid command');
