@@ -11,6 +11,12 @@ export class UnsafeValueError extends Error {
   }
 }
 
+/** `value` when all of it has `shape`; refused otherwise. */
+function token(shape: RegExp, what: string, value: string): string {
+  if (!shape.test(value)) throw new UnsafeValueError(what, value);
+  return value;
+}
+
 /** Interface names as Linux accepts and config languages can carry unquoted: no spaces, quotes, wildcards. */
 const IFNAME = /^[A-Za-z0-9][A-Za-z0-9_.@-]{0,14}$/;
 /** Host names, IPv4 and IPv6 literals (no brackets). */
@@ -19,23 +25,19 @@ const PREFIX = /^[0-9A-Fa-f.:]{2,39}\/[0-9]{1,3}$/;
 const NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
 export function safeInterface(name: string): string {
-  if (!IFNAME.test(name)) throw new UnsafeValueError('interface name', name);
-  return name;
+  return token(IFNAME, 'interface name', name);
 }
 
 export function safeHost(host: string): string {
-  if (!HOST.test(host)) throw new UnsafeValueError('host', host);
-  return host;
+  return token(HOST, 'host', host);
 }
 
 export function safePrefix(cidr: string): string {
-  if (!PREFIX.test(cidr)) throw new UnsafeValueError('prefix', cidr);
-  return cidr;
+  return token(PREFIX, 'prefix', cidr);
 }
 
 export function safeName(name: string): string {
-  if (!NAME.test(name)) throw new UnsafeValueError('name', name);
-  return name;
+  return token(NAME, 'name', name);
 }
 
 export function safeInt(n: number, min: number, max: number): string {
@@ -46,7 +48,8 @@ export function safeInt(n: number, min: number, max: number): string {
 // MAC addresses, DUIDs, lease times, addresses and DNS names (the Linux renderers write them into
 // dnsmasq, nft and nginx files).
 const MAC = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i;
-const DUID = /^[0-9a-f]{4,260}$/i;
+/** 2 to 130 bytes in hex. */
+const DUID = /^(?:[0-9a-f]{2}){2,130}$/i;
 const LEASE_TIME = /^([1-9][0-9]{0,8}[smhdw]?|infinite)$/;
 /** DNS names: labels of letters, digits, `-` and `_`, dot-separated (config-format.md). */
 const DNS_NAME = /^(?=.{1,253}$)[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*$/;
@@ -54,24 +57,20 @@ const DNS_NAME = /^(?=.{1,253}$)[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?
 const NFT_COMMENT = /^[A-Za-z0-9_ .:,/-]{0,120}$/;
 
 export function safeMac(mac: string): string {
-  if (!MAC.test(mac)) throw new UnsafeValueError('MAC address', mac);
-  return mac.toLowerCase();
+  return token(MAC, 'MAC address', mac).toLowerCase();
 }
 
 /** A DUID as dnsmasq's `id:` expects it: hex bytes separated by colons. */
 export function safeDuid(duid: string): string {
-  if (!DUID.test(duid) || duid.length % 2 !== 0) throw new UnsafeValueError('DUID', duid);
-  return duid.toLowerCase().match(/../g)!.join(':');
+  return token(DUID, 'DUID', duid).toLowerCase().match(/../g)!.join(':');
 }
 
 export function safeLeaseTime(t: string): string {
-  if (!LEASE_TIME.test(t)) throw new UnsafeValueError('lease time', t);
-  return t;
+  return token(LEASE_TIME, 'lease time', t);
 }
 
 export function safeDnsName(name: string): string {
-  if (!DNS_NAME.test(name)) throw new UnsafeValueError('DNS name', name);
-  return name;
+  return token(DNS_NAME, 'DNS name', name);
 }
 
 /** An IPv4 or IPv6 address in canonical text; anything else is refused. */
@@ -89,12 +88,10 @@ export function safeCidr(cidr: string): string {
 }
 
 export function safeNftComment(text: string): string {
-  if (!NFT_COMMENT.test(text)) throw new UnsafeValueError('nft comment', text);
-  return text;
+  return token(NFT_COMMENT, 'nft comment', text);
 }
 
 /** TXT text: printable ASCII without `"` and `\`, so it can sit between quotes in txt-record=. */
 export function safeTxtText(text: string): string {
-  if (!/^[ !#-[\]-~]{0,255}$/.test(text)) throw new UnsafeValueError('TXT text', text);
-  return text;
+  return token(/^[ !#-[\]-~]{0,255}$/, 'TXT text', text);
 }
