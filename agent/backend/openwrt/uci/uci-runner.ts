@@ -16,8 +16,9 @@ export interface UciRunner {
   export(pkg: string): Promise<UciPackage | null>;
   /**
    * Several packages with one `uci export` of all (one program run instead of one each: the
-   * plan of every sync reads all of dlan's packages); when uci refuses that (another package's
-   * file is broken) each is exported alone, so the error names the package it concerns.
+   * plan of every sync reads all of dlan's packages); when uci refuses that or skips a package it
+   * cannot parse (it says so on stderr and still exits 0), each is exported alone, so a broken file
+   * of ours is an error naming it and one of another package's is no concern.
    */
   exportAll(pkgs: readonly string[]): Promise<Map<string, UciPackage | null>>;
   /** Feeds commands to `uci batch`; returns what uci printed (batch exits 0 even on errors). */
@@ -52,7 +53,7 @@ export function createUciRunner(host: Host, opts: { command: string[]; confdir: 
     },
     async exportAll(pkgs) {
       const r = await run(['export']);
-      const all = r.code === 0 ? parseUciExport(r.stdout) : null;
+      const all = r.code === 0 && r.stderr.trim() === '' ? parseUciExport(r.stdout) : null;
       const out = new Map<string, UciPackage | null>();
       for (const pkg of pkgs) out.set(pkg, all ? (all.get(pkg) ?? null) : await this.export(pkg));
       return out;
