@@ -79,6 +79,18 @@ export interface Plan {
 export interface PreparedChange extends Plan {
   /** Digest of everything plan read from the router (for logs; apply compares the bytes). */
   fingerprint: string;
+  /**
+   * Every path the plan read and the digest of what it read there (common/settled.ts), when the
+   * plan depends on those bytes alone. Absent when it also depends on something else (DNS answers
+   * for service upstreams, the interfaces of the Linux backend): such a plan is never skipped.
+   */
+  settled?: Settled;
+}
+
+/** Paths a plan read (`dir:`/`stat:` for listings and existence) and one digest of their bytes. */
+export interface Settled {
+  paths: string[];
+  digest: string;
 }
 
 export interface ApplyResult extends Plan {

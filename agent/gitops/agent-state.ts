@@ -3,9 +3,10 @@
 // to do writes nothing to flash (the heartbeat goes to the volatile run file instead).
 // A damaged file is set aside and the agent starts from an empty state: the router keeps its
 // config (the backend compares against the machine, not against this file).
+import type { Settled } from '../backend/backend.ts';
 import type { Host } from '../host/host.ts';
 
-export type AttemptResult = 'applied' | 'unchanged' | 'drift-corrected' | 'upstreams-updated' | 'refused' | 'rolled-back' | 'error' | 'skipped';
+export type AttemptResult = 'applied' | 'unchanged' | 'drift-corrected' | 'upstreams-updated' | 'refused' | 'rolled-back' | 'stale' | 'error' | 'skipped';
 
 export interface CommitRef {
   sha: string;
@@ -68,6 +69,12 @@ export interface DriftRecord {
   upstreams?: string[];
 }
 
+export interface SettledRecord extends Settled {
+  sha: string;
+  agentVersion: string;
+  router: string;
+}
+
 export interface AgentState {
   schema: 1;
   router: string | null;
@@ -85,6 +92,11 @@ export interface AgentState {
   /** The resolver's answers for service upstream names at the last apply (see Plan.upstreamAnswers). */
   upstreamAnswers: Record<string, string[]> | null;
   consecutiveFailures: number;
+  /**
+   * The paths the last plan that found nothing to do read, and the digest of their bytes, for that
+   * commit, agent version and router: while they are the same a no-op cycle does not plan again.
+   */
+  settled?: SettledRecord | null;
   /** Runs that died (killed, out of memory) in a phase of this head: a second one holds the head. */
   crashes?: { sha: string; phase: string; count: number } | null;
   /** De-duplication of reports: context → `sha state description` last delivered. */
@@ -149,6 +161,7 @@ export function parseState(text: string): AgentState | null {
   if (s.applied !== null && (!isObject(s.applied) || typeof s.applied.sha !== 'string')) return null;
   if (typeof s.consecutiveFailures !== 'number') s.consecutiveFailures = 0;
   if (!isObject(s.upstreamAnswers)) s.upstreamAnswers = null;
+  if (s.settled && (!isObject(s.settled) || !Array.isArray(s.settled.paths) || typeof s.settled.digest !== 'string')) s.settled = null;
   return s;
 }
 

@@ -23,7 +23,7 @@ export interface DaemonOptions {
 }
 
 function isFailure(o: SyncOutcome): boolean {
-  return o.result === 'error' || o.result === 'rolled-back';
+  return o.result === 'error' || o.result === 'rolled-back' || o.result === 'stale';
 }
 
 export function runDaemon(o: DaemonOptions): Promise<number> {

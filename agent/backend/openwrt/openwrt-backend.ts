@@ -4,13 +4,14 @@
 // that difference needs. Every path is below `ctx.root`.
 import * as DLAN_PATHS from '../../base/dlan-paths.ts';
 import { underRoot } from '../../base/dlan-paths.ts';
-import type { ApplyResult, Backend, BackendContext, Difference, Plan, ServiceAction } from '../backend.ts';
+import type { ApplyResult, Backend, BackendContext, Difference, Plan, ServiceAction, Settled } from '../backend.ts';
 import { byOperator, recordOf, withCauses } from '../common/change-cause.ts';
 import { listRecorded, prepare, readRecorded, takePrepared, type Reads } from '../common/prepared-change.ts';
 import type { Host } from '../../host/host.ts';
 import { openRouterLinkSecrets } from '../../secrets/open-link-secrets.ts';
 import { upstreamNames } from '../../slice/resolve-service-upstreams.ts';
 import { resolveNames } from '../common/resolve-names.ts';
+import { recordingHost, settledOf } from '../common/settled.ts';
 import type { DesiredState } from '../../slice/desired-state.ts';
 import { applyUciPlans } from './apply/apply-uci-plans.ts';
 import { checkRenderedFiles } from './apply/check-files.ts';
@@ -57,6 +58,7 @@ interface InternalPlan {
   ledgerChanged: boolean;
   /** Original contents to save on first touch: router path → content. */
   originalsToSave: Map<string, string>;
+  settled: Settled | null;
 }
 
 const configPath = (pkg: string) => `/etc/config/${pkg}`;
@@ -105,7 +107,8 @@ function causeKey(d: Difference): string {
 }
 
 async function computePlan(state: DesiredState | null, ctx: BackendContext): Promise<InternalPlan> {
-  const { host } = ctx;
+  const recording = recordingHost(ctx.host);
+  const { host } = recording;
   const paths = statePaths(ctx.root);
   const reads: Reads = new Map();
   await readRecorded(host, reads, paths.ledger);
@@ -145,6 +148,8 @@ async function computePlan(state: DesiredState | null, ctx: BackendContext): Pro
   // The bytes behind `uci export` (read first: a change after them is seen by apply, which compares
   // them instead of exporting again), then one export of all packages.
   for (const pkg of UCI_PACKAGES) await readRecorded(host, reads, `${paths.confdir}/${pkg}`);
+  // What uci shows also depends on staged changes in the private save folder (settled.ts).
+  for (const pkg of UCI_PACKAGES) await host.files.read(`${paths.savedir}/${pkg}`);
   const exported = await uci.exportAll(UCI_PACKAGES);
   for (const pkg of UCI_PACKAGES) {
     const current = exported.get(pkg) ?? null;
@@ -237,6 +242,8 @@ async function computePlan(state: DesiredState | null, ctx: BackendContext): Pro
     ledger,
     ledgerChanged,
     originalsToSave,
+    // Resolved names make the plan depend on DNS answers, not only on bytes: never skipped.
+    settled: upstreamAnswers ? null : settledOf(recording.seen),
   };
 }
 
@@ -346,7 +353,9 @@ export const openwrtBackend: Backend = {
 
   async plan(state, ctx) {
     const ip = await computePlan(state, ctx);
-    return prepare(ip.plan, ip.reads, ip);
+    const prepared = prepare(ip.plan, ip.reads, ip);
+    if (ip.settled) prepared.settled = ip.settled;
+    return prepared;
   },
 
   async apply(prepared, ctx) {

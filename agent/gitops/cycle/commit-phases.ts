@@ -8,7 +8,7 @@ import type { DesiredState } from '../../slice/desired-state.ts';
 import { shortSha } from '../agent-log.ts';
 import type { CommitRef } from '../agent-state.ts';
 import { fetchCommit, type FetchedCommit } from '../fetch-commit.ts';
-import { errorText, logPhase, timed, type Cycle } from './cycle-context.ts';
+import { errorText, logPhase, settledRecord, timed, type Cycle } from './cycle-context.ts';
 import type { CycleEnd } from './cycle-end.ts';
 import { heldCommit } from './decide-head.ts';
 import { guardedApply } from './guarded-apply.ts';
@@ -77,16 +77,19 @@ async function planPhase(c: Cycle, w: Work): Promise<CycleEnd | null> {
 async function applyPhase(c: Cycle, w: Work): Promise<CycleEnd> {
   const { sha, plan } = w;
   let upstreamAnswers = plan!.upstreamAnswers;
+  let settled = settledRecord(c, sha, plan!);
   if (plan!.changes.length > 0) {
     await c.rec.report({ event: 'applying', sha, state: 'pending', description: `applying ${shortSha(sha)}: ${plan!.changes.length} change(s)` });
     const r = await guardedApply(c, w.desired!, plan!, sha, 'commit');
     if (!r.ok) {
+      if (r.stale) return { kind: 'stale', sha, reason: r.message };
       if (!r.rolledBack) await c.rec.takeOverFromTimer();
       return { kind: 'rolled-back', sha, message: r.message };
     }
     upstreamAnswers = r.applied.upstreamAnswers;
+    settled = r.settled;
   }
-  return { kind: 'applied', sha, commit: w.commit!, changes: plan!.changes.length, upstreamAnswers: upstreamAnswers ?? null, desired: w.desired! };
+  return { kind: 'applied', sha, commit: w.commit!, changes: plan!.changes.length, upstreamAnswers: upstreamAnswers ?? null, desired: w.desired!, settled };
 }
 
 const PHASES: readonly Phase[] = [

@@ -1,8 +1,8 @@
 // What every phase of one sync cycle works with, and the few helpers they share. Phases read the
 // state (to decide); only the recorder (record-cycle.ts) changes it.
-import type { Backend, BackendContext } from '../../backend/backend.ts';
+import type { Backend, BackendContext, PreparedChange } from '../../backend/backend.ts';
 import { shortSha } from '../agent-log.ts';
-import type { AttemptResult } from '../agent-state.ts';
+import type { AttemptResult, SettledRecord } from '../agent-state.ts';
 import type { SyncEnv } from '../sync-env.ts';
 import type { Recorder } from './record-cycle.ts';
 
@@ -52,4 +52,9 @@ export function logPhase(c: Cycle, phase: string, sha: string | null, fields: Re
 
 export function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
+}
+
+/** What a plan that found nothing to do read, bound to the commit, agent and router it was for. */
+export function settledRecord(c: Cycle, sha: string, plan: PreparedChange): SettledRecord | null {
+  return plan.settled ? { ...plan.settled, sha, agentVersion: c.env.version, router: c.env.settings.router } : null;
 }

@@ -4,13 +4,13 @@
 import type { LogLevel } from '../../host/host.ts';
 import type { DesiredState } from '../../slice/desired-state.ts';
 import { shortSha } from '../agent-log.ts';
-import { pushBounded, type AgentState, type AttemptResult, type CommitRef, type FailedCommit } from '../agent-state.ts';
+import { pushBounded, type AgentState, type AttemptResult, type CommitRef, type FailedCommit, type SettledRecord } from '../agent-state.ts';
 import type { ReportEvent } from '../status/report-status.ts';
 import type { SyncOutcome } from './cycle-context.ts';
 
 /** How the main part of a cycle ended. */
 export type CycleEnd =
-  | { kind: 'applied'; sha: string; commit: CommitRef; changes: number; upstreamAnswers: Record<string, string[]> | null; desired: DesiredState }
+  | { kind: 'applied'; sha: string; commit: CommitRef; changes: number; upstreamAnswers: Record<string, string[]> | null; desired: DesiredState; settled: SettledRecord | null }
   | { kind: 'unchanged'; sha: string }
   | { kind: 'refused'; sha: string; phase: string; reason: string }
   /** This router could not take the head (a host error: missing uci, router not in the config): retried next run, not held. */
@@ -18,14 +18,17 @@ export type CycleEnd =
   | { kind: 'unreachable'; reason: string }
   | { kind: 'held'; sha: string; failed: FailedCommit }
   | { kind: 'stopping'; sha: string }
+  /** The router changed under two plans in a row: nothing written, nothing rolled back, not held (tried again next run). */
+  | { kind: 'stale'; sha: string; reason: string }
   /** The apply was rolled back; the rollback is already recorded (recorder.rollback). */
   | { kind: 'rolled-back'; sha: string; message: string }
   | { kind: 'internal'; reason: string };
 
 /** How the drift check on the applied commit ended. */
 export type DriftEnd =
-  | { kind: 'none' }
-  | { kind: 'corrected'; sha: string; targets: string[]; moved: string[]; upstreamAnswers: Record<string, string[]> | null }
+  /** `settled`: the plan found nothing to do and named what it read (a later no-op may skip it). */
+  | { kind: 'none'; settled?: SettledRecord }
+  | { kind: 'corrected'; sha: string; targets: string[]; moved: string[]; upstreamAnswers: Record<string, string[]> | null; settled: SettledRecord | null }
   | { kind: 'failed'; message: string };
 
 /** Whether the cycle checks the applied commit for drift after this ending (not when that commit is held: rolled back by hand). */
@@ -60,12 +63,14 @@ function failed(state: AgentState, sha: string | null, phase: string, reason: st
 }
 
 function driftState(state: AgentState, drift: DriftEnd, at: string): { state: AgentState; reports: ReportEvent[] } {
+  if (drift.kind === 'none' && drift.settled) return { state: { ...state, settled: drift.settled }, reports: [] };
   if (drift.kind !== 'corrected') return { state, reports: [] };
   const upstreams = drift.moved.length > 0;
   return {
     state: {
       ...state,
       upstreamAnswers: drift.upstreamAnswers,
+      settled: drift.settled,
       drift: upstreams ? { at, sha: drift.sha, changes: drift.targets, cause: 'upstreams', upstreams: drift.moved } : { at, sha: drift.sha, changes: drift.targets, cause: 'drift' },
     },
     reports: [
@@ -104,6 +109,7 @@ function applied(state: AgentState, end: Extract<CycleEnd, { kind: 'applied' }>,
   const next: AgentState = {
     ...state,
     upstreamAnswers: end.upstreamAnswers,
+    settled: end.settled,
     applied: { ...end.commit, appliedAt: at },
     consecutiveFailures: 0,
     lastError: null,
@@ -156,6 +162,11 @@ export function endCycle(state: AgentState, end: CycleEnd, drift: DriftEnd, at: 
       return ending(state, end.sha, 'skipped', 'plan', 'stopping: not applying');
     case 'rolled-back':
       return { ...ending(state, end.sha, 'rolled-back', 'confirm', end.message), attempt: null };
+    case 'stale':
+      r = ending(failed(state, end.sha, 'apply', end.reason, at), end.sha, 'stale', 'apply', `not applied ${shortSha(end.sha)}: ${end.reason}; tried again next run`);
+      r.logs.push({ level: 'warn', message: `phase=apply not applied: ${end.reason}`, fields: { commit: shortSha(end.sha) } });
+      r.reports.push({ event: 'error', sha: end.sha, state: 'failure', description: `not applied: the router changed during the plan, twice`, forge: false });
+      return r;
     case 'internal':
       r = ending(failed(state, null, 'internal', end.reason, at), null, 'error', 'internal', end.reason);
       r.logs.push({ level: 'error', message: `sync failed: ${end.reason}` });

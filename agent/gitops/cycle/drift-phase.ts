@@ -4,7 +4,8 @@
 import type { DesiredState } from '../../slice/desired-state.ts';
 import { shortSha } from '../agent-log.ts';
 import { readAppliedState, writeAppliedState } from './applied-state-cache.ts';
-import { errorText, logPhase, timed, type Cycle } from './cycle-context.ts';
+import { settledDigest } from '../../backend/common/settled.ts';
+import { errorText, logPhase, settledRecord, timed, type Cycle } from './cycle-context.ts';
 import type { DriftEnd } from './cycle-end.ts';
 import { guardedApply } from './guarded-apply.ts';
 import { loadDesired } from './load-phase.ts';
@@ -30,10 +31,24 @@ async function appliedDesired(c: Cycle, sha: string): Promise<DesiredState | nul
   return loaded.desired;
 }
 
+/**
+ * Whether the router's bytes are as the last plan that found nothing to do read them, for this
+ * very commit, agent and router: then planning again would find nothing again (settled.ts).
+ */
+async function stillSettled(c: Cycle, sha: string): Promise<boolean> {
+  const s = c.rec.state.settled;
+  if (!s || s.sha !== sha || s.agentVersion !== c.env.version || s.router !== c.env.settings.router) return false;
+  return (await settledDigest(c.env.host, s.paths).catch(() => null)) === s.digest;
+}
+
 export async function driftPhase(c: Cycle): Promise<DriftEnd> {
   const { env } = c;
   const applied = c.rec.state.applied;
   if (!applied) return { kind: 'none' };
+  if (await timed(c, 'plan', () => stillSettled(c, applied.sha))) {
+    logPhase(c, 'plan', applied.sha, { changes: 0, skipped: 'settled' }, 'debug');
+    return { kind: 'none' };
+  }
   const desired = await appliedDesired(c, applied.sha);
   if (!desired) {
     env.log.log('warn', 'drift check skipped: applied commit not in the clone', { commit: shortSha(applied.sha) });
@@ -47,7 +62,10 @@ export async function driftPhase(c: Cycle): Promise<DriftEnd> {
   }
   // Nothing to do is the common case: a debug line (not sent to syslog, one program fewer per run).
   logPhase(c, 'plan', applied.sha, { changes: plan.changes.length }, plan.changes.length ? 'info' : 'debug');
-  if (plan.changes.length === 0) return { kind: 'none' };
+  if (plan.changes.length === 0) {
+    const settled = settledRecord(c, applied.sha, plan);
+    return settled ? { kind: 'none', settled } : { kind: 'none' };
+  }
   const targets = plan.changes.map((ch) => `${ch.kind} ${ch.target}`);
   // A name an upstream points at now answers differently: the nginx config follows DNS by design,
   // so this is reported as such (info), not as someone having changed the router (warn).
@@ -60,8 +78,8 @@ export async function driftPhase(c: Cycle): Promise<DriftEnd> {
   if (c.opts.stopping?.()) return { kind: 'none' };
   const r = await guardedApply(c, desired, plan, applied.sha, 'drift');
   if (!r.ok) {
-    if (!r.rolledBack) await c.rec.takeOverFromTimer();
+    if (!r.rolledBack && !r.stale) await c.rec.takeOverFromTimer();
     return { kind: 'failed', message: `${moved.length > 0 ? 'upstream update' : 'drift correction'} ${r.message}` };
   }
-  return { kind: 'corrected', sha: applied.sha, targets, moved, upstreamAnswers: r.applied.upstreamAnswers ?? null };
+  return { kind: 'corrected', sha: applied.sha, targets, moved, upstreamAnswers: r.applied.upstreamAnswers ?? null, settled: r.settled };
 }

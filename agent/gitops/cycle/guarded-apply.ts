@@ -7,10 +7,14 @@ import { confirmHealthy, expectedAfter, takeBaseline, type HealthBaseline } from
 import { rollBackPending } from '../rollback/roll-back-pending.ts';
 import { armRollbackTimer, claimPending, clearPending, recordSnapshot, stopTimer, type PendingConfirmation } from '../rollback/rollback-guard.ts';
 import { shortSha } from '../agent-log.ts';
-import { errorText, logPhase, timed, type Cycle } from './cycle-context.ts';
+import type { SettledRecord } from '../agent-state.ts';
+import { errorText, logPhase, settledRecord, timed, type Cycle } from './cycle-context.ts';
 
-/** `rolledBack: false`: the timer claimed the decision first (and rolls back itself). */
-export type Guarded = { ok: true; applied: ApplyResult } | { ok: false; message: string; rolledBack: boolean };
+/**
+ * `rolledBack: false`: the timer claimed the decision first (and rolls back itself). `stale`: the
+ * router changed under two plans in a row; nothing was written, so nothing was rolled back.
+ */
+export type Guarded = { ok: true; applied: ApplyResult; settled: SettledRecord | null } | { ok: false; message: string; rolledBack: boolean; stale?: true };
 
 /** The timer fires this long after the agent's own confirm deadline, so a live agent decides first. */
 export function timerGraceSeconds(confirmTimeout: number): number {
@@ -37,7 +41,8 @@ async function confirmProblems(c: Cycle, applied: ApplyResult, expected: HealthB
 
 /**
  * Applies exactly the plan that was reported. When the router changed in between (the backend
- * refuses with StalePlanError, having written nothing) it is planned again once, said in the log.
+ * refuses with StalePlanError, having written nothing) it is planned again once, said in the log,
+ * and that plan is applied against what the router has now; a second StalePlanError is thrown.
  */
 async function applyPrepared(c: Cycle, desired: DesiredState, prepared: PreparedChange, sha: string | null): Promise<ApplyResult> {
   try {
@@ -45,8 +50,29 @@ async function applyPrepared(c: Cycle, desired: DesiredState, prepared: Prepared
   } catch (e) {
     if (!(e instanceof StalePlanError)) throw e;
     c.env.log.log('warn', `phase=apply ${e.message}`, { commit: shortSha(sha) });
-    return c.backend.apply(await c.backend.plan(desired, c.bctx), c.bctx);
+    const again = await timed(c, 'plan', () => c.backend.plan(desired, c.bctx));
+    logPhase(c, 'plan', sha, { changes: again.changes.length, actions: again.actions.length, again: true });
+    return c.backend.apply(again, c.bctx);
   }
+}
+
+/**
+ * A plan of the confirmed router: when it finds nothing to do, what it read is what the next
+ * no-op cycles compare (settled.ts). A plan, not a digest taken after the writes: a hand edit
+ * made just after them could otherwise be taken for dlan's and never corrected.
+ */
+async function settle(c: Cycle, desired: DesiredState, sha: string): Promise<SettledRecord | null> {
+  const plan = await timed(c, 'plan', () => c.backend.plan(desired, c.bctx)).catch(() => null);
+  return plan && plan.changes.length === 0 ? settledRecord(c, sha, plan) : null;
+}
+
+/** Nothing was written: the timer is stopped and the confirmation cleared, no rollback. */
+async function standDown(c: Cycle, pending: PendingConfirmation, message: string): Promise<Guarded> {
+  const { host, paths } = c.env;
+  if (!(await claimPending(host, paths, pending.token))) return { ok: false, message, rolledBack: false };
+  await stopTimer(host, pending);
+  await clearPending(host, paths);
+  return { ok: false, message, rolledBack: false, stale: true };
 }
 
 export async function guardedApply(c: Cycle, desired: DesiredState, prepared: PreparedChange, sha: string | null, reason: 'commit' | 'drift'): Promise<Guarded> {
@@ -66,6 +92,7 @@ export async function guardedApply(c: Cycle, desired: DesiredState, prepared: Pr
     applied = await timed(c, 'apply', () => applyPrepared(c, desired, prepared, sha));
   } catch (e) {
     logPhase(c, 'apply', sha, { ok: false });
+    if (e instanceof StalePlanError) return standDown(c, pending, `the router changed while it was planned, twice (someone else is changing it): ${e.message}`);
     return rollBack(c, pending, `apply failed: ${errorText(e)}`, false);
   }
   await recordSnapshot(host, paths, pending, applied.snapshot);
@@ -76,7 +103,7 @@ export async function guardedApply(c: Cycle, desired: DesiredState, prepared: Pr
     await stopTimer(host, pending);
     await clearPending(host, paths);
     logPhase(c, 'confirm', sha, { ok: true });
-    return { ok: true, applied };
+    return { ok: true, applied, settled: prepared.settled && sha ? await settle(c, desired, sha) : null };
   }
   logPhase(c, 'confirm', sha, { ok: false });
   return rollBack(c, pending, `not confirmed within ${settings.confirmTimeout}s: ${problems.join('; ')}`, true);
