@@ -41,10 +41,17 @@ export const NODE_ONLY_MODULES = {
   'agent/settings/yaml-settings.ts': 'yaml-settings.ts',
 };
 
+/** The yaml package's YAML 1.1 tags (build/qjs-stubs/yaml-1.1-tags.js says why they are never used): ~8 KB. */
+const YAML_11_TAGS = /schema\/yaml-1\.1\/(binary|omap|pairs|set|timestamp|schema)\.js$/;
+
 function nodeOnlyStubs(root) {
   return {
     name: 'node-only-stubs',
     setup(b) {
+      b.onResolve({ filter: /yaml-1\.1\/\w+\.js$/ }, (args) => {
+        const full = join(args.resolveDir, args.path);
+        return YAML_11_TAGS.test(full) && full.includes('node_modules/yaml/') ? { path: join(root, 'build', 'qjs-stubs', 'yaml-1.1-tags.js') } : undefined;
+      });
       b.onResolve({ filter: /(linux-backend|seal|review|graph|client-config|yaml-settings)\.ts$/ }, (args) => {
         const full = join(args.resolveDir, args.path);
         for (const [mod, stub] of Object.entries(NODE_ONLY_MODULES)) {
