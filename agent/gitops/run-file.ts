@@ -13,8 +13,9 @@ export interface RunInfo {
   /**
    * Set while a cycle runs (the phase it is in, and the head it works on), cleared when it ends:
    * one still set when the next cycle takes the lock means that run died (SIGKILL, out of memory).
+   * `pid`: the process running it, `pid:starttime` (process-identity.ts), so `status` can tell.
    */
-  running?: { sha: string | null; phase: string; at: string } | null;
+  running?: { sha: string | null; phase: string; at: string; pid?: string } | null;
 }
 
 export async function readRunInfo(host: Host, path: string): Promise<RunInfo | null> {

@@ -29,7 +29,7 @@ test('status: bird up, bird down, wg absent; JSON shape; exit codes', { timeout:
     const doc = JSON.parse(up.stdout);
     assert.deepEqual(Object.keys(doc), ['schema', 'router', 'health', 'problems', 'sync', 'wireguard', 'ospf', 'bfd', 'services', 'exposures']);
     assert.deepEqual(doc.exposures, { unresolved: [] });
-    assert.deepEqual(Object.keys(doc.sync), ['state', 'applied', 'remote', 'lastRun', 'nextRun', 'mode', 'lastError', 'lastAttempt', 'drift', 'rollbacks', 'pendingConfirmation', 'stateFile']);
+    assert.deepEqual(Object.keys(doc.sync), ['state', 'applied', 'remote', 'lastRun', 'nextRun', 'mode', 'lastError', 'lastAttempt', 'drift', 'rollbacks', 'pendingConfirmation', 'stateFile', 'running']);
     assert.equal(doc.sync.state, 'in-sync');
     assert.equal(doc.sync.applied.sha, sha);
     assert.equal(doc.sync.lastRun.result, 'applied');

@@ -35,6 +35,8 @@ export interface Cycle {
   backend: Backend;
   bctx: BackendContext;
   startedAt: number;
+  /** This process, `pid:starttime`: written in the running marker. */
+  pid: string;
 }
 
 export async function timed<T>(c: Cycle, phase: string, fn: () => Promise<T>): Promise<T> {

@@ -12,6 +12,7 @@ import { GitError } from '../../host/git-client.ts';
 import { isoTime } from '../agent-state.ts';
 import { rollBackAfterDeath } from '../rollback/roll-back-pending.ts';
 import { claimPending, readPending, waitForDecision, type PendingConfirmation } from '../rollback/rollback-guard.ts';
+import { formatIdentity, selfIdentity } from '../process-identity.ts';
 import { readRunInfo, updateRunInfo } from '../run-file.ts';
 import type { SyncEnv } from '../sync-env.ts';
 import { runCommitPhases } from './commit-phases.ts';
@@ -54,23 +55,24 @@ async function mainPhases(c: Cycle): Promise<CycleEnd> {
   const decision = decideHead(c.rec.state, head.sha, c.opts.retryFailed);
   if (decision.kind === 'same') return { kind: 'unchanged', sha: head.sha };
   if (decision.kind === 'held') return { kind: 'held', sha: head.sha, failed: decision.failed };
-  return runCommitPhases(c, head.sha, (phase, sha) => markRunning(c.env, sha, phase));
+  return runCommitPhases(c, head.sha, (phase, sha) => markRunning(c.env, sha, phase, c.pid));
 }
 
-/** The marker a run that dies leaves behind (run.json, RAM): which head, which phase. */
-function markRunning(env: SyncEnv, sha: string | null, phase: string): Promise<void> {
-  return updateRunInfo(env.host, env.paths.runFile, { running: { sha, phase, at: isoTime(env.host.now()) } });
+/** The marker a run that dies leaves behind (run.json, RAM): which head, which phase, which process. */
+function markRunning(env: SyncEnv, sha: string | null, phase: string, pid: string): Promise<void> {
+  return updateRunInfo(env.host, env.paths.runFile, { running: { sha, phase, at: isoTime(env.host.now()), pid } });
 }
 
 export async function runCycle(env: SyncEnv, opts: SyncOptions, startedAt: number): Promise<SyncOutcome> {
   const { host, paths, deps } = env;
   const died = (await readRunInfo(host, paths.runFile))?.running ?? null;
-  await markRunning(env, null, 'head');
+  const pid = formatIdentity(await selfIdentity(host));
+  await markRunning(env, null, 'head', pid);
   const abandoned = await claimAbandoned(env);
   const rec = await Recorder.open(env);
   if (died) rec.crashed(died);
   const backend = await deps.selectBackend(host, paths.root);
-  const c: Cycle = { env, opts, rec, durations: {}, backend, bctx: { host, root: paths.root, reload: env.reload }, startedAt };
+  const c: Cycle = { env, opts, rec, durations: {}, backend, bctx: { host, root: paths.root, reload: env.reload }, startedAt, pid };
   let end: CycleEnd;
   let drift: DriftEnd = { kind: 'none' };
   try {

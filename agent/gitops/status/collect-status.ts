@@ -15,7 +15,9 @@ import { probeBfd, probeOspf, type BfdSession, type OspfNeighbor } from '../prob
 import { probeServices, type ServiceState } from '../probes/probe-services.ts';
 import { probeWireguard } from '../probes/probe-wireguard.ts';
 import { readPending } from '../rollback/rollback-guard.ts';
-import { readRunInfo } from '../run-file.ts';
+import { shortSha } from '../agent-log.ts';
+import { isRunning, parseIdentity } from '../process-identity.ts';
+import { readRunInfo, type RunInfo } from '../run-file.ts';
 
 export const PROBE_TIMEOUT_MS = 1500;
 
@@ -42,6 +44,12 @@ export interface StatusReport {
     rollbacks: AgentState['rollbacks'];
     pendingConfirmation: { sha: string | null; firesAt: string } | null;
     stateFile: 'ok' | 'missing' | 'damaged';
+    /**
+     * The cycle running now, from its marker in run.json; `alive: false` when its process is gone
+     * (killed, out of memory) or its phase began longer ago than any phase lasts: that run died,
+     * and is recorded as failed by the next one. `null` when no cycle runs.
+     */
+    running: { sha: string | null; phase: string; at: string; pid: number | null; alive: boolean } | null;
   };
   wireguard: {
     interface: string;
@@ -73,6 +81,17 @@ async function readAppliedDesired(host: Host, path: string): Promise<DesiredStat
   }
 }
 
+/** No phase of a cycle lasts longer (the confirm timeout is at most an hour). */
+const MAX_PHASE_MS = 2 * 3600_000;
+
+async function runningCycle(host: Host, run: RunInfo | null): Promise<StatusReport['sync']['running']> {
+  const r = run?.running;
+  if (!r) return null;
+  const id = r.pid ? parseIdentity(r.pid) : null;
+  const alive = host.now() - Date.parse(r.at) < MAX_PHASE_MS && (id === null || (await isRunning(host, id)));
+  return { sha: r.sha, phase: r.phase, at: r.at, pid: id?.pid ?? null, alive };
+}
+
 export async function collectStatus(host: Host, paths: AgentPaths, settings: AgentSettings | null): Promise<StatusReport> {
   const [stateText, run, pending, desired] = await Promise.all([
     // '' when it cannot be read (a folder there): damaged, not missing.
@@ -93,11 +112,13 @@ export async function collectStatus(host: Host, paths: AgentPaths, settings: Age
     resolveNames(host, names, { timeoutMs: PROBE_TIMEOUT_MS }),
   ]);
   const nowS = host.now() / 1000;
+  const running = await runningCycle(host, run);
   const problems: string[] = [];
 
   let syncState: SyncState;
   const head = state?.remote?.sha ?? null;
-  if (pending) syncState = 'confirming';
+  if (running && !running.alive) syncState = 'failed';
+  else if (pending) syncState = 'confirming';
   else if (!state?.applied) syncState = state && (state.lastError || state.failedCommits.length) ? 'failed' : 'never-applied';
   else if (state.lastError || (head && state.failedCommits.some((f) => f.sha === head))) syncState = 'failed';
   else if (head && head !== state.applied.sha) syncState = 'behind';
@@ -110,7 +131,8 @@ export async function collectStatus(host: Host, paths: AgentPaths, settings: Age
   };
   if (syncState === 'failed' || syncState === 'never-applied') {
     health = 'failed';
-    problems.push(state?.lastError ? `last error (${state.lastError.phase}): ${state.lastError.reason}` : 'no commit applied yet');
+    if (running && !running.alive) problems.push(`the run in ${running.phase}${running.sha ? ` of ${shortSha(running.sha)}` : ''} since ${running.at} died (killed, out of memory): the next run records it`);
+    else problems.push(state?.lastError ? `last error (${state.lastError.phase}): ${state.lastError.reason}` : 'no commit applied yet');
   }
   if (syncState === 'behind') degrade('the branch has a newer commit than the one applied');
   if (syncState === 'confirming') degrade('a change is waiting for confirmation');
@@ -169,6 +191,7 @@ export async function collectStatus(host: Host, paths: AgentPaths, settings: Age
       rollbacks: (state?.rollbacks ?? []).slice(0, 5),
       pendingConfirmation: pending ? { sha: pending.sha, firesAt: new Date(pending.firesAt).toISOString() } : null,
       stateFile: stateText === null ? 'missing' : parsed === null ? 'damaged' : 'ok',
+      running,
     },
     wireguard: { interface: iface, available: wg.available, ...(wg.available ? {} : { reason: wg.reason }), peers },
     ospf: { available: ospf.available, ...(ospf.available ? { neighbors: ospf.value } : { reason: ospf.reason, neighbors: [] }) },

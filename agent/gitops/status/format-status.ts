@@ -37,6 +37,8 @@ export function formatStatus(r: StatusReport, nowMs: number, color: boolean): st
   out.push(`  sync      ${s.state}; applied ${applied}`);
   out.push(`  remote    ${s.remote ? `${shortSha(s.remote.sha)} (checked ${age(s.remote.checkedAt, nowMs)})` : 'never checked'}`);
   out.push(`  runs      last ${s.lastRun ? `${age(s.lastRun.at, nowMs)}: ${s.lastRun.result} in ${s.lastRun.durationMs} ms` : '-'}; next ${s.nextRun ? age(s.nextRun, nowMs) : '-'}${s.mode ? ` (${s.mode})` : ''}`);
+  const run = s.running;
+  if (run) out.push(`  running   ${run.alive ? '' : paint('31', 'DIED in ')}${run.phase}${run.sha ? ` of ${shortSha(run.sha)}` : ''} since ${age(run.at, nowMs)}${run.pid ? ` (pid ${run.pid})` : ''}`);
   if (s.lastError) out.push(`  error     ${paint('31', `${s.lastError.phase}${s.lastError.sha ? ` ${shortSha(s.lastError.sha)}` : ''}: ${s.lastError.reason}`)}`);
   if (s.drift?.cause === 'upstreams') out.push(`  upstreams changed ${age(s.drift.at, nowMs)}, nginx rewritten: ${(s.drift.upstreams ?? []).slice(0, 4).join('; ')}`);
   else if (s.drift) out.push(`  drift     ${s.drift.changes.length} item(s) corrected ${age(s.drift.at, nowMs)}: ${s.drift.changes.slice(0, 4).join(', ')}${s.drift.changes.length > 4 ? ', …' : ''}`);

@@ -15,6 +15,7 @@ export interface FakeOptions {
   /** The bare repo to move away when the config asks to break the network. */
   remoteBare?: string;
   applyDelayMs?: number;
+  planDelayMs?: number;
 }
 
 function dir(ctx: BackendContext): string {
@@ -68,6 +69,7 @@ export function fakeBackend(opts: FakeOptions = {}): Backend {
     render: (state) => ({ backend: 'linux', targets: [{ target: '/fake/current.json', text: render(state) }] }),
     async plan(state, ctx) {
       log(ctx, 'plan');
+      if (opts.planDelayMs) await new Promise((r) => setTimeout(r, opts.planDelayMs));
       const prepared = { ...planOf(state, ctx), fingerprint: '' };
       states.set(prepared, state);
       return prepared;
