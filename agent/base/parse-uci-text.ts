@@ -10,7 +10,8 @@
 // - a named section declared twice with the same type is one section, with another type an error;
 // - `;` separates statements, but ends the line when it directly follows a bare word;
 // - keywords may be abbreviated to their first letter (`c`, `o`, `l`, `p`).
-// Errors read like uci's: reason, line, and the byte offset in the line buffer.
+// Errors read like uci's: reason, line, and the offset in the line buffer ("byte", counted in
+// characters here).
 
 import { UCI_NAME } from './uci-syntax.ts';
 
@@ -85,13 +86,7 @@ function parse(text: string, single: string | null): UciPackage[] {
 
   const ch = (i = pos): string => buf[i] ?? '\0';
   const fail = (reason: string): never => {
-    // libuci counts bytes of the (UTF-8) file; the buffer holds UTF-16 units (a surrogate is 2 of 4)
-    let byte = 0;
-    for (let i = 0; i < pos; i++) {
-      const c = ch(i).charCodeAt(0);
-      byte += c < 0x80 ? 1 : c < 0x800 || (c >= 0xd800 && c < 0xe000) ? 2 : 3;
-    }
-    throw new UciSyntaxError(reason, line, byte);
+    throw new UciSyntaxError(reason, line, pos);
   };
   const terminate = (i: number) => {
     if (i < buf.length) buf[i] = '\0';

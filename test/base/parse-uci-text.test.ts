@@ -122,7 +122,7 @@ function doubleExport(text: string): { exit: number; stdout: string; stderr: str
   const tmp = mkdtempSync(join(tmpdir(), 'uci-reader-'));
   try {
     mkdirSync(join(tmp, 'config'));
-    writeFileSync(join(tmp, 'config', 'p'), text);
+    writeFileSync(join(tmp, 'config', 'p'), text, 'latin1');
     return runUci(['export', 'p'], { confdir: join(tmp, 'config'), savedir: join(tmp, 'delta'), stdin: '', cwd: tmp });
   } finally {
     rmSync(tmp, { recursive: true, force: true });
@@ -132,7 +132,7 @@ function doubleExport(text: string): { exit: number; stdout: string; stderr: str
 test('random UCI-like texts read as the uci double reads them (values, or the same error at the same place)', () => {
   const piece = fc.constantFrom(
     'config', 'option', 'list', 'package', 'c', 'o', 'l', 'p', 'frob', 's', 'x', 'a', 'b', 'cfg01b618', 'bad-name', 'v.1',
-    ' ', ' ', '\t', '\n', '\n', '\n\t', '\r\n', ';', '#', "'", '"', '\\', '\\\n', '\\\r\n', "'q w'", '"d\\"q"', "it'\\''s", "''", '\x01~', 'é€😀', '',
+    ' ', ' ', '\t', '\n', '\n', '\n\t', '\r\n', ';', '#', "'", '"', '\\', '\\\n', '\\\r\n', "'q w'", '"d\\"q"', "it'\\''s", "''", '\x01~', '',
   );
   const statement = fc.constantFrom('\nconfig s x', '\nconfig s', "\n\toption a 'v'", '\n\tlist a w', '\n\toption a', '\nconfig t x', '\nconfig s cfg01b618', '\nconfig t cfg02b618');
   const text = fc.array(fc.oneof(piece, statement), { maxLength: 24 }).map((parts) => parts.join(''));
