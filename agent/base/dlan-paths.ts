@@ -5,7 +5,9 @@
 // snapshots: they must survive a reboot) are under /etc/dlan; volatile ones (the lock, the last-run
 // heartbeat, the clone, uci's save dir) under /var and /tmp, which are RAM on OpenWrt, so a check
 // every few minutes does not wear the flash.
-// The two backends keep their ledgers and originals apart (the OpenWrt and Linux formats differ).
+// Both backends keep one ledger, one originals folder and one snapshot folder (issue #14): the
+// backend engine in agent/backend/common reads and writes them; the legacy entries are read only
+// by its migration (common/migrate-state.ts).
 export const stateDir = '/etc/dlan';
 /** The router's WireGuard private key (0600). */
 export const wireguardKey = '/etc/dlan/wireguard.key';
@@ -20,14 +22,18 @@ export const pending = '/etc/dlan/pending.json';
 export const pendingClaim = '/etc/dlan/pending.claim';
 export const hold = '/etc/dlan/hold.json';
 export const gnupgHome = '/etc/dlan/gnupg';
-/** Both backends: one entry per snapshot, named by its id. */
+/** Both backends: one `<id>.json` per snapshot. */
 export const snapshots = '/etc/dlan/snapshots';
-export const openwrtLedger = '/etc/dlan/ledger.json';
-export const openwrtOriginals = '/etc/dlan/original';
+/** Both backends: what dlan owns (common/dlan-ledger.ts). */
+export const ledger = '/etc/dlan/ledger.json';
+/** Both backends: a file's bytes before dlan first wrote it, below this folder at its own path. */
+export const originals = '/etc/dlan/originals';
+/** Before the one ledger: the Linux backend's own (migrated, then removed). */
+export const legacyLinuxLedger = '/etc/dlan/linux-ledger.json';
+/** Before the one originals folder: OpenWrt's (migrated, then removed). */
+export const legacyOpenwrtOriginals = '/etc/dlan/original';
 export const openwrtScratch = '/etc/dlan/check';
-export const linuxLedger = '/etc/dlan/linux-ledger.json';
 export const linuxAppliedState = '/etc/dlan/linux-applied-state.json';
-export const linuxOriginals = '/etc/dlan/originals';
 export const linuxScratch = '/etc/dlan/.check';
 export const serviceTable = '/etc/dlan/services.json';
 export const nginxConf = '/etc/dlan/nginx/nginx.conf';

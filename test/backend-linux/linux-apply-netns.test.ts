@@ -200,7 +200,7 @@ test('an address somebody else put on lo survives; uninstall removes what dlan m
   assert.deepEqual(globalAddrs(linkJson('ra', 'eth1')), []);
   assert.notEqual(inR('ra', ['nft', 'list', 'table', 'inet', 'dlan']).code, 0, 'table inet dlan is gone');
   assert.equal(existsSync(join(roots.ra!, 'etc', 'dnsmasq.d', 'dlan.conf')), false);
-  assert.equal(existsSync(join(roots.ra!, 'etc', 'dlan', 'linux-ledger.json')), false);
+  assert.equal(existsSync(join(roots.ra!, 'etc', 'dlan', 'ledger.json')), false);
 });
 
 /** The state with the link's preshared key sealed (`sealed`), as the slice hands it to the backend. */

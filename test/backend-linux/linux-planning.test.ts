@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseIpLinks, parseWireguardDump, type CurrentNetState } from '../../agent/backend/linux/current-net-state.ts';
 import { InterfacePlanError, planInterfaces } from '../../agent/backend/linux/plan-interfaces.ts';
-import { emptyLedger } from '../../agent/backend/linux/linux-ledger.ts';
+import { noNetOwnership as emptyLedger } from '../../agent/backend/linux/net-ownership.ts';
 import { planServiceActions } from '../../agent/backend/linux/plan-service-actions.ts';
 import { parseServiceTable, ServiceTableError, systemdManager, tableManager } from '../../agent/backend/linux/service-manager.ts';
 import type { FileRole } from '../../agent/backend/linux/render-linux-files.ts';

@@ -53,7 +53,7 @@ test('DHCPv6 from dnsmasq: odhcpd is disabled when enabled, and enabled again by
   const argv = result.actions.map((a) => a.argv.join(' '));
   assert.deepEqual(argv.slice(argv.indexOf('/etc/init.d/odhcpd disable'), argv.indexOf('/etc/init.d/dnsmasq reload') + 1), ['/etc/init.d/odhcpd disable', '/etc/init.d/odhcpd stop', '/etc/init.d/dnsmasq reload']);
   assert.ok(!r.logs.some((l) => /not installed/.test(l)), r.logs.join('\n'));
-  assert.equal(JSON.parse(readFileSync(join(root, 'etc', 'dlan', 'ledger.json'), 'utf8')).odhcpdDisabled, true);
+  assert.equal(JSON.parse(readFileSync(join(root, 'etc', 'dlan', 'ledger.json'), 'utf8')).openwrt.odhcpdDisabled, true);
   // What `/etc/init.d/odhcpd disable` would have done:
   rmSync(join(root, 'etc', 'rc.d', 'S35odhcpd'));
   const un = await runAgent(['uninstall', '--root', root]);
@@ -67,11 +67,11 @@ test('DHCPv6 with the plain dnsmasq package (no DHCPv6 in it): odhcpd keeps serv
   const argv = (JSON.parse(r.stdout) as ApplyResult).actions.map((a) => a.argv.join(' '));
   assert.ok(!argv.some((a) => a.includes('odhcpd')), argv.join('\n'));
   assert.ok(r.logs.some((l) => /dnsmasq-full .*apk add dnsmasq-full/.test(l)), r.logs.join('\n'));
-  assert.equal(JSON.parse(readFileSync(join(root, 'etc', 'dlan', 'ledger.json'), 'utf8')).odhcpdDisabled, false);
+  assert.equal(JSON.parse(readFileSync(join(root, 'etc', 'dlan', 'ledger.json'), 'utf8')).openwrt.odhcpdDisabled, false);
 
   // A router where an apply had disabled odhcpd, and dnsmasq-full has gone since: odhcpd comes back.
   const ledger = JSON.parse(readFileSync(join(root, 'etc', 'dlan', 'ledger.json'), 'utf8'));
-  writeFileSync(join(root, 'etc', 'dlan', 'ledger.json'), `${JSON.stringify({ ...ledger, odhcpdDisabled: true }, null, 2)}\n`);
+  writeFileSync(join(root, 'etc', 'dlan', 'ledger.json'), `${JSON.stringify({ ...ledger, openwrt: { ...ledger.openwrt, odhcpdDisabled: true } }, null, 2)}\n`);
   rmSync(join(root, 'etc', 'rc.d', 'S35odhcpd'));
   const back = await runAgent(['apply', '--config', referenceConfig(), '--router', 'r1', '--root', root, '--json']);
   const backArgv = (JSON.parse(back.stdout) as ApplyResult).actions.map((a) => a.argv.join(' '));

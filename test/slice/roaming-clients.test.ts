@@ -16,7 +16,7 @@ import { renderUci } from '../../agent/backend/openwrt/render/render-uci.ts';
 import { renderNftRuleset } from '../../agent/backend/linux/render-nftables.ts';
 import { parseDeviceRoutes, parseIpLinks, type CurrentNetState } from '../../agent/backend/linux/current-net-state.ts';
 import { planInterfaces } from '../../agent/backend/linux/plan-interfaces.ts';
-import { emptyLedger } from '../../agent/backend/linux/linux-ledger.ts';
+import { noNetOwnership as emptyLedger } from '../../agent/backend/linux/net-ownership.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 

@@ -8,13 +8,17 @@ import { byOperator } from '../common/change-cause.ts';
 import { prepare, takePrepared } from '../common/prepared-change.ts';
 import type { DesiredState } from '../../slice/desired-state.ts';
 import type { Host } from '../../host/host.ts';
-import { listSnapshotIds, readSnapshot, restoreSnapshotFiles, takeSnapshot } from '../common/file-snapshot.ts';
+import { listSnapshots, readSnapshot, restoreSnapshotFiles, takeSnapshot } from '../common/snapshot-store.ts';
+import { readLedger, writeLedger } from '../common/dlan-ledger.ts';
+import { LINUX_LEDGER } from './linux-ledger-format.ts';
+import { currentSnapshotId, migrateState } from '../common/migrate-state.ts';
+import * as DLAN_PATHS from '../../base/dlan-paths.ts';
 import { requireRouterKey } from '../common/router-key.ts';
 import { openRouterLinkSecrets } from '../../secrets/open-link-secrets.ts';
 import { unifiedDiff } from '../common/unified-diff.ts';
 import { checkLinuxFiles } from './check-linux-files.ts';
 import { readCurrentNetState } from './current-net-state.ts';
-import { parseLedger, serializeLedger, type LinuxLedger, type NetOwnership } from './linux-ledger.ts';
+import { noNetOwnership, sortedOwnership, type LinuxLedger, type NetOwnership } from './net-ownership.ts';
 import { underRoot } from '../../base/dlan-paths.ts';
 import { LINUX_FILES } from './linux-paths.ts';
 import { NFT_TABLE } from './render-nftables.ts';
@@ -47,18 +51,13 @@ async function writeIfDifferent(host: Host, path: string, content: string, mode?
   if ((await host.files.read(path)) !== content) await host.files.write(path, content, mode !== undefined ? { mode } : {});
 }
 
-/** Saves a file dlan is about to overwrite for the first time, so uninstall can put it back. */
-async function takeOver(host: Host, root: string, ledger: LinuxLedger, path: string, before: string | null): Promise<void> {
-  if (before === null || ledger.files.includes(path) || ledger.takenOver.includes(path)) return;
-  await host.files.write(at(root, `${LINUX_FILES.originals}${path}`), before, { mode: 0o600 });
-  ledger.takenOver.push(path);
-}
+const originalOf = (root: string, path: string) => at(root, `${LINUX_FILES.originals}${path}`);
 
 async function finishActions(host: Host, root: string, ledger: LinuxLedger, actions: ServiceAction[], reload: boolean): Promise<ApplyResult['ran']> {
   const ran = reload ? await runActions(host, actions) : [];
   // Failed actions stay pending: the next apply retries them instead of being a silent no-op.
   ledger.pendingActions = ran.filter((r) => !r.ok).map((r) => r.action);
-  await writeIfDifferent(host, at(root, LINUX_FILES.ledger), serializeLedger(ledger));
+  await writeLedger(host, root, { ...ledger, own: sortedOwnership(ledger.own) });
   return ran;
 }
 
@@ -68,30 +67,36 @@ async function applyLinux(plan: LinuxPlan, ctx: BackendContext): Promise<ApplyRe
 
   // nginx -t binds its listen addresses, so nginx is checked once the interfaces have them.
   await checkLinuxFiles(host, root, plan.writes.filter((w) => w.file.role !== 'nginx'));
-  const touched = [...plan.files.map((f) => f.path), ...plan.deletes, LINUX_FILES.ledger, LINUX_FILES.appliedState];
-  const snapshot = await takeSnapshot(host, { root, dir: at(root, LINUX_FILES.snapshots), backend: 'linux', paths: touched });
+  const touched = [...plan.files.map((f) => f.path), ...plan.deletes, DLAN_PATHS.ledger, LINUX_FILES.appliedState];
+  const snapshot = (await takeSnapshot(host, root, { backend: 'linux', paths: touched, reason: `apply ${plan.router}` })).id;
   host.log.log('info', 'linux apply', { router: plan.router, changes: plan.changes.length, actions: plan.actions.length, snapshot });
 
-  const ledger: LinuxLedger = { ...plan.ledger, takenOver: [...plan.ledger.takenOver], files: [...plan.ledger.files] };
+  const owned = plan.ledger.files;
+  const ledger: LinuxLedger = { ...plan.ledger, files: {} };
   try {
     await runNetSteps(host, plan.netSteps);
   } catch (e) {
     throw new Error(`interface reconcile failed (files untouched; snapshot ${snapshot} holds the previous files): ${(e as Error).message}`);
   }
-  Object.assign(ledger, plan.ownership);
+  ledger.own = plan.ownership;
   await checkLinuxFiles(host, root, plan.writes.filter((w) => w.file.role === 'nginx'));
 
+  const takenOver = new Set<string>();
   for (const w of plan.writes) {
-    await takeOver(host, root, ledger, w.file.path, w.before);
+    // A file dlan overwrites for the first time: its bytes are saved, so uninstall can put them back.
+    if (w.before !== null && !owned[w.file.path]) {
+      await host.files.write(originalOf(root, w.file.path), w.before, { mode: 0o600 });
+      takenOver.add(w.file.path);
+    }
     if (w.file.role === 'nginx') await host.files.mkdirp(at(root, LINUX_FILES.nginxLogDir));
     await host.files.write(at(root, w.file.path), w.file.content, { mode: w.file.mode });
   }
   for (const path of plan.deletes) {
-    const original = ledger.takenOver.includes(path) ? await host.files.read(at(root, `${LINUX_FILES.originals}${path}`)) : null;
+    const original = owned[path]?.originalExisted ? await host.files.read(originalOf(root, path)) : null;
     if (original !== null) await host.files.write(at(root, path), original);
     else await host.files.remove(at(root, path));
   }
-  ledger.files = plan.files.map((f) => f.path);
+  for (const f of plan.files) ledger.files[f.path] = { originalExisted: owned[f.path]?.originalExisted === true || takenOver.has(f.path) };
   if (plan.changes.length > 0) await writeIfDifferent(host, at(root, LINUX_FILES.appliedState), plan.appliedState);
 
   const ran = await finishActions(host, root, ledger, plan.actions, ctx.reload);
@@ -115,12 +120,12 @@ export function actionsForPaths(paths: string[], root: string, manager: ServiceM
 
 async function restoreLinux(ctx: BackendContext, snapshotId: string | undefined, opts: LinuxBackendOptions): Promise<ApplyResult> {
   const { host, root } = ctx;
-  const dir = at(root, LINUX_FILES.snapshots);
-  const manifest = await readSnapshot(host, dir, snapshotId);
-  if (manifest === null) throw new Error(snapshotId ? `no snapshot \`${snapshotId}\` in ${dir}` : `no snapshot in ${dir}`);
-  const before = parseLedger(await host.files.read(at(root, LINUX_FILES.ledger)));
-  const changedPaths = await restoreSnapshotFiles(host, { root, dir, manifest });
-  const restored = parseLedger(await host.files.read(at(root, LINUX_FILES.ledger)));
+  await migrateState(host, root, LINUX_LEDGER);
+  const manifest = await readSnapshot(host, root, snapshotId && currentSnapshotId(snapshotId));
+  const before = (await readLedger(host, root, LINUX_LEDGER)).ledger.own;
+  const changedPaths = (await restoreSnapshotFiles(host, root, manifest)).map((f) => f.path);
+  const restoredLedger = (await readLedger(host, root, LINUX_LEDGER)).ledger;
+  const restored = restoredLedger.own;
   const stateText = await host.files.read(at(root, LINUX_FILES.appliedState));
   const state = stateText === null ? null : (JSON.parse(stateText) as DesiredState);
 
@@ -142,13 +147,13 @@ async function restoreLinux(ctx: BackendContext, snapshotId: string | undefined,
       ownership = net.ownership;
     } else {
       steps = planTeardown(await readCurrentNetState(host, 'wg0'), merged);
-      ownership = { devices: [], addresses: [], routes: [], endpoints: {} };
+      ownership = noNetOwnership();
     }
     await runNetSteps(host, steps);
   }
   const nftGone = changedPaths.includes(LINUX_FILES.nftRuleset) && (await host.files.read(at(root, LINUX_FILES.nftRuleset))) === null;
   const actions = actionsForPaths(changedPaths, root, await detectServiceManager(host, root), nftGone);
-  const ledger: LinuxLedger = { ...restored, ...ownership };
+  const ledger: LinuxLedger = { ...restoredLedger, own: ownership };
   const changes = byOperator([...steps.map((s) => s.change), ...changedPaths.map((p) => ({ kind: 'file', target: p, op: 'change' as const, detail: `restored from snapshot ${manifest.id}` }))]);
   const ran = await finishActions(host, root, ledger, actions, ctx.reload);
   return { backend: 'linux', router: state?.router ?? '', changes, actions, snapshot: manifest.id, ran };
@@ -156,22 +161,24 @@ async function restoreLinux(ctx: BackendContext, snapshotId: string | undefined,
 
 async function uninstallLinux(ctx: BackendContext, opts: LinuxBackendOptions): Promise<ApplyResult> {
   const { host, root } = ctx;
-  const ledger = parseLedger(await host.files.read(at(root, LINUX_FILES.ledger)));
+  await migrateState(host, root, LINUX_LEDGER);
+  const { ledger } = await readLedger(host, root, LINUX_LEDGER);
   const stateText = await host.files.read(at(root, LINUX_FILES.appliedState));
   const router = stateText === null ? '' : (JSON.parse(stateText) as DesiredState).router;
-  const touched = [...ledger.files, LINUX_FILES.ledger, LINUX_FILES.appliedState];
-  const snapshot = touched.length > 2 ? await takeSnapshot(host, { root, dir: at(root, LINUX_FILES.snapshots), backend: 'linux', paths: touched }) : null;
+  const owned = Object.keys(ledger.files);
+  const touched = [...owned, DLAN_PATHS.ledger, LINUX_FILES.appliedState];
+  const snapshot = owned.length > 0 ? (await takeSnapshot(host, root, { backend: 'linux', paths: touched, reason: 'uninstall' })).id : null;
 
   let steps: NetStep[] = [];
   if (opts.manageInterfaces !== false) {
-    steps = planTeardown(await readCurrentNetState(host, 'wg0'), ledger);
+    steps = planTeardown(await readCurrentNetState(host, 'wg0'), ledger.own);
     await runNetSteps(host, steps);
   }
   const changes: Difference[] = steps.map((s) => s.change);
   const changedPaths: string[] = [];
-  for (const path of ledger.files) {
+  for (const path of owned) {
     const now = await host.files.read(at(root, path));
-    const original = ledger.takenOver.includes(path) ? await host.files.read(at(root, `${LINUX_FILES.originals}${path}`)) : null;
+    const original = ledger.files[path]!.originalExisted ? await host.files.read(originalOf(root, path)) : null;
     if (now === original) continue;
     if (original !== null) await host.files.write(at(root, path), original);
     else await host.files.remove(at(root, path));
@@ -184,8 +191,8 @@ async function uninstallLinux(ctx: BackendContext, opts: LinuxBackendOptions): P
   const stop = (s: ManagedService) => manager.commands(s, 'stop')?.map((argv) => ({ service: s, action: 'stop', argv, why: 'dlan-agent uninstalled' })) ?? [];
   const finalActions = actions.flatMap((a) => (a.service === 'nginx' ? stop('nginx') : [a]));
   const ran = ctx.reload ? await runActions(host, finalActions) : [];
-  for (const p of [LINUX_FILES.ledger, LINUX_FILES.appliedState]) await host.files.remove(at(root, p));
-  for (const p of ledger.takenOver) await host.files.remove(at(root, `${LINUX_FILES.originals}${p}`));
+  for (const p of [DLAN_PATHS.ledger, LINUX_FILES.appliedState]) await host.files.remove(at(root, p));
+  for (const p of owned) await host.files.remove(originalOf(root, p));
   return { backend: 'linux', router, changes: byOperator(changes), actions: finalActions, snapshot, ran };
 }
 
@@ -205,8 +212,15 @@ export function createLinuxBackend(opts: LinuxBackendOptions = {}): Backend {
           : { digest: plan.netSeen, changed: async () => (netStateText(await readCurrentNetState(ctx.host, wg)) === plan.netSeen ? [] : [`interfaces of this network namespace`]) };
       return prepare(publicPlan(plan), plan.reads, plan, recheck);
     },
-    apply: async (prepared, ctx) => applyLinux(await takePrepared<LinuxPlan>(ctx.host, 'linux', prepared), ctx),
-    snapshots: async (ctx) => listSnapshotIds(ctx.host, at(ctx.root, LINUX_FILES.snapshots)),
+    async apply(prepared, ctx) {
+      const plan = await takePrepared<LinuxPlan>(ctx.host, 'linux', prepared);
+      await migrateState(ctx.host, ctx.root, LINUX_LEDGER);
+      return applyLinux(plan, ctx);
+    },
+    async snapshots(ctx) {
+      await migrateState(ctx.host, ctx.root, LINUX_LEDGER);
+      return listSnapshots(ctx.host, ctx.root);
+    },
     restore: (ctx, id) => restoreLinux(ctx, id, opts),
     uninstall: (ctx) => uninstallLinux(ctx, opts),
   };

@@ -21,10 +21,8 @@ export const LINUX_FILES = {
   sshdDropIn: '/etc/ssh/sshd_config.d/dlan.conf',
   authorizedKeys: '/root/.ssh/authorized_keys',
   wireguardKey: DLAN_PATHS.wireguardKey,
-  ledger: DLAN_PATHS.linuxLedger,
   appliedState: DLAN_PATHS.linuxAppliedState,
-  snapshots: DLAN_PATHS.snapshots,
-  originals: DLAN_PATHS.linuxOriginals,
+  originals: DLAN_PATHS.originals,
   serviceTable: DLAN_PATHS.serviceTable,
   scratch: DLAN_PATHS.linuxScratch,
 } as const;

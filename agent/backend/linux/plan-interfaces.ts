@@ -9,7 +9,7 @@ import { addressFamily, canonicalAddress } from '../../base/address-arithmetic.t
 import { safeAddress, safeCidr, safeHost, safeInt, safeInterface, safeMac, UnsafeValueError } from '../../base/safe-token.ts';
 import type { LinkSecrets } from '../../secrets/open-link-secrets.ts';
 import type { CurrentLink, CurrentNetState, WireguardNow } from './current-net-state.ts';
-import type { NetOwnership, OwnedAddress, OwnedRoute } from './linux-ledger.ts';
+import type { NetOwnership, OwnedAddress, OwnedRoute } from './net-ownership.ts';
 
 /**
  * One command; `createWireguard` means "ip link add type wireguard, else start wireguard-go".

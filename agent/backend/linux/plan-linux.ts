@@ -11,7 +11,10 @@ import { resolveServiceUpstreams, upstreamNames } from '../../slice/resolve-serv
 import { requireRouterKey } from '../common/router-key.ts';
 import { openRouterLinkSecrets } from '../../secrets/open-link-secrets.ts';
 import { readCurrentNetState, type CurrentNetState } from './current-net-state.ts';
-import { parseLedger, type LinuxLedger, type NetOwnership } from './linux-ledger.ts';
+import { noNetOwnership, type LinuxLedger, type NetOwnership } from './net-ownership.ts';
+import { readLedger } from '../common/dlan-ledger.ts';
+import { LINUX_LEDGER } from './linux-ledger-format.ts';
+import { readOriginal } from '../common/migrate-state.ts';
 import { underRoot } from '../../base/dlan-paths.ts';
 import { LINUX_FILES, NGINX_STREAM_MODULE } from './linux-paths.ts';
 import { loadedTableComment, renderedTableComment } from './nft-table-state.ts';
@@ -110,7 +113,7 @@ export async function planLinux(state: DesiredState, ctx: BackendContext, opts: 
   const { host, root } = ctx;
   const at = (p: string) => underRoot(root, p);
   const reads: Reads = new Map();
-  const ledger = parseLedger(await readRecorded(host, reads, at(LINUX_FILES.ledger)));
+  const { ledger } = await readLedger(host, root, LINUX_LEDGER, reads);
   // A sealed preshared key that cannot be opened (LinkSecretError, AgeKeyError) throws here,
   // before apply writes anything. The keys stay in memory: compared with `wg show dump`, set on stdin.
   const psks = await openRouterLinkSecrets(host, root, state);
@@ -129,12 +132,12 @@ export async function planLinux(state: DesiredState, ctx: BackendContext, opts: 
   // Interfaces first in the plan: that is the order apply follows.
   let netSteps: NetStep[] = [];
   let netSeen: string | null = null;
-  let ownership: NetOwnership = { devices: ledger.devices, addresses: ledger.addresses, routes: ledger.routes, endpoints: ledger.endpoints };
+  let ownership: NetOwnership = ledger.own;
   if (opts.manageInterfaces !== false) {
     const privateKey = await requireRouterKey(host, at(LINUX_FILES.wireguardKey), state.wireguard.publicKey, state.router);
     const current = await readCurrentNetState(host, state.wireguard.interface);
     netSeen = netStateText(current);
-    const net = planInterfaces(state, current, ledger, { path: at(LINUX_FILES.wireguardKey), privateKey }, psks);
+    const net = planInterfaces(state, current, ledger.own, { path: at(LINUX_FILES.wireguardKey), privateKey }, psks);
     netSteps = net.steps;
     ownership = net.ownership;
     changes.push(...netSteps.map((s) => s.change));
@@ -149,12 +152,12 @@ export async function planLinux(state: DesiredState, ctx: BackendContext, opts: 
   }
   const renderedPaths = new Set(files.map((f) => f.path));
   const deletes: string[] = [];
-  for (const path of ledger.files) {
+  for (const path of Object.keys(ledger.files)) {
     if (renderedPaths.has(path)) continue;
     const before = await readRecorded(host, reads, at(path));
     if (before === null) continue;
     deletes.push(path);
-    const original = ledger.takenOver.includes(path) ? await readRecorded(host, reads, at(`${LINUX_FILES.originals}${path}`)) : null;
+    const original = ledger.files[path]!.originalExisted ? await readOriginal(host, reads, root, path, LINUX_LEDGER) : null;
     changes.push({ kind: 'file', target: path, op: original === null ? 'delete' : 'change', detail: unifiedDiff(before, original, path) });
     const role = ROLE_BY_PATH[path];
     if (role) changedRoles.set(role, [...(changedRoles.get(role) ?? []), path]);
@@ -182,7 +185,7 @@ export async function planLinux(state: DesiredState, ctx: BackendContext, opts: 
     ...(upstreamAnswers ? { upstreamAnswers } : {}),
     reads,
     netSeen,
-    ledger: { ...ledger, rendered: recordNow, ...(upstreamAnswers ? { answers: upstreamAnswers } : {}) },
+    ledger: { ...ledger, router: state.router, rendered: recordNow, ...(upstreamAnswers ? { answers: upstreamAnswers } : {}) },
     files,
     writes,
     deletes,

@@ -15,8 +15,12 @@ import { recordingHost, settledOf } from '../common/settled.ts';
 import type { DesiredState } from '../../slice/desired-state.ts';
 import { applyUciPlans } from './apply/apply-uci-plans.ts';
 import { checkRenderedFiles } from './apply/check-files.ts';
-import type { Ledger, StatePaths } from './ledger.ts';
-import { isLedgerEmpty, readLedger, serializeLedger, statePaths } from './ledger.ts';
+import { emptyLedger, ledgerFile, readLedger, serializeLedger, writeLedger } from '../common/dlan-ledger.ts';
+import { currentSnapshotId, migrateState, readOriginal } from '../common/migrate-state.ts';
+import { listSnapshots, readSnapshot, restoreSnapshotFiles, takeSnapshot } from '../common/snapshot-store.ts';
+import { statePaths, type StatePaths } from './openwrt-paths.ts';
+import { noUciOwnership, ownsNothing, type OpenwrtLedger } from './uci-ownership.ts';
+import { OPENWRT_LEDGER } from './openwrt-ledger-format.ts';
 import { checkDeviceConflicts } from './plan/check-device-conflicts.ts';
 import { unifiedDiff } from '../common/unified-diff.ts';
 import type { ChangeSummary } from './plan/plan-service-actions.ts';
@@ -30,13 +34,12 @@ import { UCI_PACKAGES, type RenderedUci } from './render/rendered-uci.ts';
 import type { RenderRecord } from '../common/change-cause.ts';
 import { requireRouterKey } from '../common/router-key.ts';
 import { describeMissingPackages, missingPackages } from './required-packages.ts';
-import { listSnapshots, readSnapshot, takeSnapshot } from './snapshot.ts';
 import { parseUciText } from '../../base/parse-uci-text.ts';
 import { samePackage } from './uci/uci-model.ts';
 import { createUciRunner, uciCommandFromEnv } from './uci/uci-runner.ts';
 
 const WG_INTERFACE = 'wg0';
-const LEDGER_PATH = DLAN_PATHS.openwrtLedger;
+const LEDGER_PATH = DLAN_PATHS.ledger;
 
 interface FileOp {
   path: string;
@@ -53,8 +56,8 @@ interface InternalPlan {
   packagePlans: PackagePlan[];
   fileOps: FileOp[];
   rendered: RenderedFile[];
-  oldLedger: Ledger;
-  ledger: Ledger;
+  oldLedger: OpenwrtLedger;
+  ledger: OpenwrtLedger;
   ledgerChanged: boolean;
   /** Original contents to save on first touch: router path → content. */
   originalsToSave: Map<string, string>;
@@ -111,8 +114,7 @@ async function computePlan(state: DesiredState | null, ctx: BackendContext): Pro
   const { host } = recording;
   const paths = statePaths(ctx.root);
   const reads: Reads = new Map();
-  await readRecorded(host, reads, paths.ledger);
-  const oldLedger = await readLedger(host, paths);
+  const { ledger: oldLedger, text: ledgerText } = await readLedger(host, ctx.root, OPENWRT_LEDGER, reads);
   if (state && oldLedger.router !== null && oldLedger.router !== state.router) {
     throw new OwnershipConflictError(`this router was set up by dlan-agent as ${oldLedger.router}, not ${state.router}: run \`dlan-agent uninstall\` first to change its identity`);
   }
@@ -138,7 +140,7 @@ async function computePlan(state: DesiredState | null, ctx: BackendContext): Pro
     if (upstreamAnswers && oldLedger.answers) recordWithLastAnswers = renderRecord(state, renderOpenwrt(state, { ...inputs, upstreamAnswers: oldLedger.answers }));
   }
   const uci = createUciRunner(host, { command: uciCommandFromEnv(host), confdir: paths.confdir, savedir: paths.savedir });
-  const ledger: Ledger = { version: 1, router: state?.router ?? null, packages: {}, files: {}, odhcpdDisabled: false };
+  const ledger: OpenwrtLedger = { ...emptyLedger('openwrt', noUciOwnership()), router: state?.router ?? null };
   if (state) {
     ledger.rendered = recordNow;
     if (upstreamAnswers) ledger.answers = upstreamAnswers;
@@ -156,14 +158,14 @@ async function computePlan(state: DesiredState | null, ctx: BackendContext): Pro
     const p = planUciPackage({
       pkg,
       current,
-      ledger: oldLedger.packages[pkg],
+      ledger: oldLedger.own.packages[pkg],
       mode,
       rendered: rendered?.sections[pkg] ?? [],
       replace: rendered?.replace[pkg] ?? [],
     });
     if (state && pkg === 'network') checkDeviceConflicts(state, p.expected, new Set(Object.keys(p.ledger?.owned ?? {})));
-    if (p.ledger) ledger.packages[pkg] = p.ledger;
-    if (p.ledger && !oldLedger.packages[pkg] && p.ledger.originalExisted) {
+    if (p.ledger) ledger.own.packages[pkg] = p.ledger;
+    if (p.ledger && !oldLedger.own.packages[pkg] && p.ledger.originalExisted) {
       const text = reads.get(`${paths.confdir}/${pkg}`) ?? null;
       if (text !== null) originalsToSave.set(configPath(pkg), text);
     }
@@ -187,7 +189,7 @@ async function computePlan(state: DesiredState | null, ctx: BackendContext): Pro
   for (const [path, entry] of Object.entries(oldLedger.files)) {
     if (ledger.files[path]) continue;
     const cur = await readRecorded(host, reads, `${paths.root}${path}`);
-    const original = entry.originalExisted ? await readRecorded(host, reads, `${paths.originals}${path}`) : null;
+    const original = entry.originalExisted ? await readOriginal(host, reads, ctx.root, path, OPENWRT_LEDGER) : null;
     if (original !== null) {
       if (cur !== original) {
         fileOps.push({ path, op: 'change', content: original, mode: 0o644 });
@@ -206,13 +208,13 @@ async function computePlan(state: DesiredState | null, ctx: BackendContext): Pro
   // odhcpd keeps doing it: disabling it would leave the LAN without router advertisements.
   const needsDhcpv6 = (state?.lan.some((l) => l.dhcp?.ipv6) ?? false) && !missing?.missing.some((p) => p.name === 'dnsmasq-full');
   const enabled = await odhcpdEnabled(host, paths.root, reads);
-  ledger.odhcpdDisabled = oldLedger.odhcpdDisabled;
+  ledger.own.odhcpdDisabled = oldLedger.own.odhcpdDisabled;
   if (needsDhcpv6 && enabled === true) {
     odhcpd = 'disable';
-    ledger.odhcpdDisabled = true;
-  } else if (!needsDhcpv6 && oldLedger.odhcpdDisabled) {
+    ledger.own.odhcpdDisabled = true;
+  } else if (!needsDhcpv6 && oldLedger.own.odhcpdDisabled) {
     if (enabled === false) odhcpd = 'enable';
-    ledger.odhcpdDisabled = false;
+    ledger.own.odhcpdDisabled = false;
   }
   recordNow.odhcpd = needsDhcpv6 ? 'dhcpv6' : 'none';
   if (odhcpd) changes.push({ kind: 'service', target: 'odhcpd', op: 'change', detail: odhcpd === 'disable' ? 'disable odhcpd: dnsmasq serves DHCPv6 and RA' : 'enable odhcpd again' });
@@ -224,7 +226,7 @@ async function computePlan(state: DesiredState | null, ctx: BackendContext): Pro
     files: new Map(fileOps.map((f) => [f.path, f.op])),
     odhcpd,
   };
-  const ledgerChanged = serializeLedger(oldLedger) !== serializeLedger(ledger);
+  const ledgerChanged = ledgerText !== serializeLedger(ledger);
   return {
     plan: {
       backend: 'openwrt',
@@ -267,7 +269,7 @@ async function runActions(host: Host, actions: ServiceAction[]): Promise<ApplyRe
 /** After uninstall: where nothing of the user's changed, put the original bytes back (comments and all). */
 async function restorePristineFiles(host: Host, ip: InternalPlan): Promise<void> {
   const { paths } = ip;
-  for (const [pkg, pl] of Object.entries(ip.oldLedger.packages)) {
+  for (const [pkg, pl] of Object.entries(ip.oldLedger.own.packages)) {
     const live = `${paths.confdir}/${pkg}`;
     const current = await host.files.read(live);
     if (current === null) continue;
@@ -296,12 +298,11 @@ async function execute(ip: InternalPlan, ctx: BackendContext, reason: string): P
   const writing = ip.fileOps.filter((f) => f.op !== 'delete').map((f) => f.path);
   await checkRenderedFiles(host, ip.rendered.filter((f) => writing.includes(f.path)), underRoot(paths.root, DLAN_PATHS.openwrtScratch));
 
-  const snapshot = await takeSnapshot(
-    host,
-    paths,
-    [...ip.packagePlans.map((p) => configPath(p.pkg)), ...ip.fileOps.map((f) => f.path), ...ip.rendered.map((f) => f.path), ...Object.keys(ip.oldLedger.files), LEDGER_PATH],
+  const snapshot = await takeSnapshot(host, ctx.root, {
+    backend: 'openwrt',
+    paths: [...ip.packagePlans.map((p) => configPath(p.pkg)), ...ip.fileOps.map((f) => f.path), ...ip.rendered.map((f) => f.path), ...Object.keys(ip.oldLedger.files), LEDGER_PATH],
     reason,
-  );
+  });
   for (const [path, content] of ip.originalsToSave) {
     const dest = `${paths.originals}${path}`;
     if ((await host.files.read(dest)) === null) await host.files.write(dest, content, { mode: 0o600 });
@@ -312,15 +313,14 @@ async function execute(ip: InternalPlan, ctx: BackendContext, reason: string): P
     if (f.op === 'delete') await host.files.remove(`${paths.root}${f.path}`);
     else await host.files.write(`${paths.root}${f.path}`, f.content!, { mode: f.mode });
   }
-  if (isLedgerEmpty(ip.ledger) && ip.ledger.router === null) {
+  if (ownsNothing(ip.ledger) && ip.ledger.router === null) {
     await restorePristineFiles(host, ip);
     // Nothing is owned any more: the saved originals have served their purpose.
-    for (const pkg of Object.keys(ip.oldLedger.packages)) await host.files.remove(`${paths.originals}${configPath(pkg)}`);
+    for (const pkg of Object.keys(ip.oldLedger.own.packages)) await host.files.remove(`${paths.originals}${configPath(pkg)}`);
     for (const path of Object.keys(ip.oldLedger.files)) await host.files.remove(`${paths.originals}${path}`);
-    await host.files.remove(paths.ledger);
+    await host.files.remove(ledgerFile(ctx.root));
   } else if (ip.ledgerChanged) {
-    await host.files.mkdirp(paths.stateDir, 0o700);
-    await host.files.write(paths.ledger, serializeLedger(ip.ledger), { mode: 0o600 });
+    await writeLedger(host, ctx.root, ip.ledger);
   }
   const ran = ctx.reload ? await runActions(host, ip.plan.actions) : [];
   return { ...ip.plan, snapshot: snapshot.id, ran };
@@ -360,34 +360,32 @@ export const openwrtBackend: Backend = {
 
   async apply(prepared, ctx) {
     const ip = await takePrepared<InternalPlan>(ctx.host, 'openwrt', prepared);
+    await migrateState(ctx.host, ctx.root, OPENWRT_LEDGER);
     return execute(ip, ctx, `apply ${ip.plan.router}`);
   },
 
   async snapshots(ctx) {
-    return listSnapshots(ctx.host, statePaths(ctx.root));
+    await migrateState(ctx.host, ctx.root, OPENWRT_LEDGER);
+    return listSnapshots(ctx.host, ctx.root);
   },
 
   async uninstall(ctx) {
+    await migrateState(ctx.host, ctx.root, OPENWRT_LEDGER);
     return execute(await computePlan(null, ctx), ctx, 'uninstall');
   },
 
   async restore(ctx, snapshotId) {
     const { host } = ctx;
     const paths = statePaths(ctx.root);
-    const snap = await readSnapshot(host, paths, snapshotId);
+    await migrateState(host, ctx.root, OPENWRT_LEDGER);
+    const snap = await readSnapshot(host, ctx.root, snapshotId && currentSnapshotId(snapshotId));
     const changed = new Map<string, 'add' | 'change' | 'delete'>();
     const changes: Difference[] = [];
     const networkTexts: (string | null)[] = [];
-    for (const f of snap.files) {
-      const full = `${paths.root}${f.path}`;
-      const cur = await host.files.read(full);
-      if (f.path === configPath('network')) networkTexts.push(cur, f.content);
-      if (cur === f.content) continue;
-      const op = f.content === null ? 'delete' : cur === null ? 'add' : 'change';
-      changed.set(f.path, op);
-      if (f.content === null) await host.files.remove(full);
-      else await host.files.write(full, f.content, f.mode === null ? {} : { mode: f.mode });
-      if (f.path !== LEDGER_PATH) changes.push({ kind: 'file', target: f.path, op, detail: `restored from snapshot ${snap.id}` });
+    for (const f of await restoreSnapshotFiles(host, ctx.root, snap)) {
+      if (f.path === configPath('network')) networkTexts.push(f.before, snap.files.find((s) => s.path === f.path)!.content);
+      changed.set(f.path, f.op);
+      if (f.path !== LEDGER_PATH) changes.push({ kind: 'file', target: f.path, op: f.op, detail: `restored from snapshot ${snap.id}` });
     }
     for (const pkg of UCI_PACKAGES) await host.files.remove(`${paths.savedir}/${pkg}`);
     changed.delete(LEDGER_PATH);

@@ -2,7 +2,7 @@
 // the agent settings, the schedule; then print the public_key/age_recipient snippet for the config repo.
 import * as DLAN_PATHS from '../../base/dlan-paths.ts';
 import { underRoot } from '../../base/dlan-paths.ts';
-import { statePaths } from '../../backend/openwrt/ledger.ts';
+import { statePaths } from '../../backend/openwrt/openwrt-paths.ts';
 import { ensureRouterKey } from '../../backend/common/router-key.ts';
 import { detectBackend } from '../../backend/select-backend.ts';
 import { agentPaths } from '../../gitops/agent-paths.ts';

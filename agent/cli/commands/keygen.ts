@@ -1,6 +1,6 @@
 // `dlan-agent keygen`: creates this router's WireGuard key when absent and prints its public key,
 // the value to put into the config as `routers.<name>.public_key`.
-import { statePaths } from '../../backend/openwrt/ledger.ts';
+import { statePaths } from '../../backend/openwrt/openwrt-paths.ts';
 import { ensureRouterKey } from '../../backend/common/router-key.ts';
 import type { Command } from '../cli-context.ts';
 import { parseArgs, stringFlag } from '../parse-args.ts';

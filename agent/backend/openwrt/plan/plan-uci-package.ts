@@ -7,8 +7,8 @@
 // get their original values back when dlan lets go; replaced stock sections are deleted and saved.
 // Any other section is never touched, and a foreign section with a name dlan needs is a conflict.
 import type { Difference } from '../../backend.ts';
-import type { AdoptedSection, PackageLedger } from '../ledger.ts';
-import { emptyPackageLedger } from '../ledger.ts';
+import type { AdoptedSection, PackageLedger } from '../uci-ownership.ts';
+import { emptyPackageLedger } from '../uci-ownership.ts';
 import type { RenderedSection, SectionSelector } from '../render/rendered-uci.ts';
 import { describeSelector, SECRET_OPTIONS } from '../render/rendered-uci.ts';
 import type { UciPackage, UciSection, UciValue } from '../uci/uci-model.ts';

@@ -1,0 +1,106 @@
+// Snapshots of the files an apply, restore or uninstall is about to touch, taken before it writes,
+// so that `restore` (and the agent's automatic rollback) puts them back byte for byte and deletes
+// those that did not exist. Both backends, one format, `<root>/etc/dlan/snapshots/<id>.json`:
+//   { id, backend, createdMs, reason, files: [{ path, content (null: it did not exist), mode }] }
+// One file rather than a folder per snapshot (the Linux backend's former `<id>/manifest.json` +
+// `files/`): a snapshot is one atomic, durable write (a folder of N files cost N+1, and QuickJS
+// runs a global `sync` after each), so it is whole or absent, never a folder without its manifest;
+// pruning is one remove, no rmdir. The price is holding it in memory: config files, small.
+// Ids are UTC time to the millisecond, `YYYYMMDDTHHMMSSmmmZ`, then `-NNN` when one was taken in the
+// same millisecond: they sort by time as plain strings (the rollback relies on it, snapshot-ids.ts).
+// 0600: /etc/config/network carries the WireGuard key.
+import * as DLAN_PATHS from '../../base/dlan-paths.ts';
+import { underRoot } from '../../base/dlan-paths.ts';
+import type { Host } from '../../host/host.ts';
+
+export interface SnapshotFile {
+  /** Path on the router (below `--root`). */
+  path: string;
+  /** `null`: the file did not exist. */
+  content: string | null;
+  mode: number | null;
+}
+
+export interface Snapshot {
+  id: string;
+  backend: string;
+  createdMs: number;
+  reason: string;
+  files: SnapshotFile[];
+}
+
+/** How many snapshots are kept: the oldest go when a new one is taken. */
+export const SNAPSHOTS_KEPT = 10;
+
+export const SNAPSHOT_ID = /^\d{8}T\d{9}Z(?:-\d{3})?$/;
+
+export const snapshotDir = (root: string) => underRoot(root, DLAN_PATHS.snapshots);
+
+export function snapshotId(ms: number, taken: readonly string[]): string {
+  const base = new Date(ms).toISOString().replace(/[-:.]/g, '');
+  let id = base;
+  for (let n = 2; taken.includes(id); n++) id = `${base}-${String(n).padStart(3, '0')}`;
+  return id;
+}
+
+export function serializeSnapshot(s: Snapshot): string {
+  return `${JSON.stringify(s, null, 1)}\n`;
+}
+
+/** Snapshot ids, oldest first (only whole snapshots of the current format). */
+export async function listSnapshots(host: Host, root: string): Promise<string[]> {
+  return ((await host.files.list(snapshotDir(root))) ?? [])
+    .filter((n) => n.endsWith('.json') && SNAPSHOT_ID.test(n.slice(0, -5)))
+    .map((n) => n.slice(0, -5))
+    .sort();
+}
+
+/** Saves `paths` (router paths) into a new snapshot, keeps the newest SNAPSHOTS_KEPT; returns it. */
+export async function takeSnapshot(host: Host, root: string, opts: { backend: string; paths: string[]; reason: string }): Promise<Snapshot> {
+  const dir = snapshotDir(root);
+  await host.files.mkdirp(dir, 0o700);
+  const existing = await listSnapshots(host, root);
+  const id = snapshotId(host.now(), existing);
+  const files: SnapshotFile[] = [];
+  for (const path of [...new Set(opts.paths)].sort()) {
+    const content = await host.files.read(underRoot(root, path));
+    const st = content === null ? null : await host.files.stat(underRoot(root, path));
+    files.push({ path, content, mode: st?.mode ?? null });
+  }
+  const snap: Snapshot = { id, backend: opts.backend, createdMs: host.now(), reason: opts.reason, files };
+  await host.files.write(`${dir}/${id}.json`, serializeSnapshot(snap), { mode: 0o600 });
+  const all = [...existing, id].sort();
+  for (const old of all.slice(0, Math.max(0, all.length - SNAPSHOTS_KEPT))) await host.files.remove(`${dir}/${old}.json`);
+  return snap;
+}
+
+/** Snapshot `id` (the newest when omitted); a clear error naming the folder or file otherwise. */
+export async function readSnapshot(host: Host, root: string, id?: string): Promise<Snapshot> {
+  const dir = snapshotDir(root);
+  const ids = await listSnapshots(host, root);
+  const chosen = id ?? ids[ids.length - 1];
+  if (chosen === undefined) throw new Error(`no snapshot in ${dir}: nothing to restore`);
+  if (!ids.includes(chosen)) throw new Error(`no snapshot ${JSON.stringify(chosen)} in ${dir} (have: ${ids.join(', ') || 'none'})`);
+  const file = `${dir}/${chosen}.json`;
+  try {
+    const s = JSON.parse((await host.files.read(file)) ?? '') as Snapshot;
+    if (!Array.isArray(s.files)) throw new Error('no file list');
+    return s;
+  } catch (e) {
+    throw new Error(`${file}: not a readable snapshot (${(e as Error).message}); nothing restored`);
+  }
+}
+
+/** Puts every file of the snapshot back below `root`; returns what changed, with what was there. */
+export async function restoreSnapshotFiles(host: Host, root: string, snap: Snapshot): Promise<{ path: string; op: 'add' | 'change' | 'delete'; before: string | null }[]> {
+  const changed: { path: string; op: 'add' | 'change' | 'delete'; before: string | null }[] = [];
+  for (const f of snap.files) {
+    const full = underRoot(root, f.path);
+    const before = await host.files.read(full);
+    if (before === f.content) continue;
+    if (f.content === null) await host.files.remove(full);
+    else await host.files.write(full, f.content, f.mode === null ? {} : { mode: f.mode });
+    changed.push({ path: f.path, op: f.content === null ? 'delete' : before === null ? 'add' : 'change', before });
+  }
+  return changed;
+}
