@@ -15,7 +15,6 @@ import { underRoot } from '../../base/dlan-paths.ts';
 import type { Host } from '../../host/host.ts';
 import type { BackendName, ServiceAction } from '../backend.ts';
 import type { RenderRecord } from './change-cause.ts';
-import type { Snapshot } from './snapshot-store.ts';
 import { readRecorded, type Reads } from './prepared-change.ts';
 
 export interface OwnedFile {
@@ -69,10 +68,8 @@ export interface OldLayout<Own> {
   ledger(raw: RawLedger): Ledger<Own> | null;
   /** Another path the ledger had (read when ledger.json is absent; removed once migrated). */
   ledgerFile?: string;
-  /** The id of an old snapshot in the snapshots folder by its entry name; `null`: not one. */
-  snapshotId(name: string): string | null;
-  /** Reads an old snapshot entry (throws when it is damaged). */
-  readSnapshot(host: Host, path: string): Promise<Omit<Snapshot, 'id'>>;
+  /** Turns the backend's old snapshots into current ones (snapshot-store.ts). */
+  migrateSnapshots?(host: Host, root: string): Promise<void>;
   /** Another folder the originals had (moved to /etc/dlan/originals). */
   originals?: string;
 }

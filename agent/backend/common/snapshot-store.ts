@@ -1,13 +1,14 @@
 // Snapshots of the files an apply, restore or uninstall is about to touch, taken before it writes,
 // so that `restore` (and the agent's automatic rollback) puts them back byte for byte and deletes
 // those that did not exist. Both backends, one format, `<root>/etc/dlan/snapshots/<id>.json`:
-//   { id, backend, createdMs, reason, files: [{ path, content (null: it did not exist), mode }] }
-// One file rather than a folder per snapshot (the Linux backend's former `<id>/manifest.json` +
-// `files/`): a snapshot is one atomic, durable write (a folder of N files cost N+1, and QuickJS
-// runs a global `sync` after each), so it is whole or absent, never a folder without its manifest;
-// pruning is one remove, no rmdir. The price is holding it in memory: config files, small.
-// Ids are UTC time to the millisecond, `YYYYMMDDTHHMMSSmmmZ`, then `-NNN` when one was taken in the
-// same millisecond: they sort by time as plain strings (the rollback relies on it, snapshot-ids.ts).
+//   { id, createdAt, reason, files: [{ path, content (null: it did not exist), mode }] }
+// It is the OpenWrt backend's format, kept (the Linux backend's `<id>/manifest.json` + `files/`
+// folders are migrated, linux-ledger-format.ts): a snapshot is one atomic, durable write (a folder
+// of N files cost N+1, and QuickJS runs a global `sync` after each), so it is whole or absent, never
+// a folder without its manifest; pruning is one remove; and the snapshots already on OpenWrt
+// routers' flash stay as they are. The price is holding one in memory: config files, small.
+// Ids are UTC time to the second, `YYYYMMDDTHHMMSSZ`, then `-NNN` parts for later ones in the same
+// second: they sort by time as plain strings (the rollback relies on it, snapshot-ids.ts).
 // 0600: /etc/config/network carries the WireGuard key.
 import * as DLAN_PATHS from '../../base/dlan-paths.ts';
 import { underRoot } from '../../base/dlan-paths.ts';
@@ -23,8 +24,7 @@ export interface SnapshotFile {
 
 export interface Snapshot {
   id: string;
-  backend: string;
-  createdMs: number;
+  createdAt: string;
   reason: string;
   files: SnapshotFile[];
 }
@@ -32,14 +32,16 @@ export interface Snapshot {
 /** How many snapshots are kept: the oldest go when a new one is taken. */
 export const SNAPSHOTS_KEPT = 10;
 
-export const SNAPSHOT_ID = /^\d{8}T\d{9}Z(?:-\d{3})?$/;
+export const SNAPSHOT_ID = /^\d{8}T\d{6}Z(-\d{3})*$/;
 
 export const snapshotDir = (root: string) => underRoot(root, DLAN_PATHS.snapshots);
 
+/** A new id, after every id `taken` (sorted) of the same second. */
 export function snapshotId(ms: number, taken: readonly string[]): string {
-  const base = new Date(ms).toISOString().replace(/[-:.]/g, '');
+  const base = new Date(ms).toISOString().replace(/[-:]|\.\d+/g, '');
+  const last = taken[taken.length - 1] ?? '';
   let id = base;
-  for (let n = 2; taken.includes(id); n++) id = `${base}-${String(n).padStart(3, '0')}`;
+  for (let n = 2; taken.includes(id) || (last.startsWith(base) && id <= last); n++) id = `${base}-${String(n).padStart(3, '0')}`;
   return id;
 }
 
@@ -56,7 +58,7 @@ export async function listSnapshots(host: Host, root: string): Promise<string[]>
 }
 
 /** Saves `paths` (router paths) into a new snapshot, keeps the newest SNAPSHOTS_KEPT; returns it. */
-export async function takeSnapshot(host: Host, root: string, opts: { backend: string; paths: string[]; reason: string }): Promise<Snapshot> {
+export async function takeSnapshot(host: Host, root: string, opts: { paths: string[]; reason: string }): Promise<Snapshot> {
   const dir = snapshotDir(root);
   await host.files.mkdirp(dir, 0o700);
   const existing = await listSnapshots(host, root);
@@ -67,7 +69,7 @@ export async function takeSnapshot(host: Host, root: string, opts: { backend: st
     const st = content === null ? null : await host.files.stat(underRoot(root, path));
     files.push({ path, content, mode: st?.mode ?? null });
   }
-  const snap: Snapshot = { id, backend: opts.backend, createdMs: host.now(), reason: opts.reason, files };
+  const snap: Snapshot = { id, createdAt: new Date(host.now()).toISOString(), reason: opts.reason, files };
   await host.files.write(`${dir}/${id}.json`, serializeSnapshot(snap), { mode: 0o600 });
   const all = [...existing, id].sort();
   for (const old of all.slice(0, Math.max(0, all.length - SNAPSHOTS_KEPT))) await host.files.remove(`${dir}/${old}.json`);
@@ -82,13 +84,12 @@ export async function readSnapshot(host: Host, root: string, id?: string): Promi
   if (chosen === undefined) throw new Error(`no snapshot in ${dir}: nothing to restore`);
   if (!ids.includes(chosen)) throw new Error(`no snapshot ${JSON.stringify(chosen)} in ${dir} (have: ${ids.join(', ') || 'none'})`);
   const file = `${dir}/${chosen}.json`;
+  let s: Snapshot | null = null;
   try {
-    const s = JSON.parse((await host.files.read(file)) ?? '') as Snapshot;
-    if (!Array.isArray(s.files)) throw new Error('no file list');
-    return s;
-  } catch (e) {
-    throw new Error(`${file}: not a readable snapshot (${(e as Error).message}); nothing restored`);
-  }
+    s = JSON.parse((await host.files.read(file)) ?? '') as Snapshot;
+  } catch {}
+  if (!Array.isArray(s?.files)) throw new Error(`${file} is damaged: nothing restored`);
+  return s!;
 }
 
 /** Puts every file of the snapshot back below `root`; returns what changed, with what was there. */

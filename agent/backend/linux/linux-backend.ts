@@ -10,8 +10,8 @@ import type { DesiredState } from '../../slice/desired-state.ts';
 import type { Host } from '../../host/host.ts';
 import { listSnapshots, readSnapshot, restoreSnapshotFiles, takeSnapshot } from '../common/snapshot-store.ts';
 import { readLedger, writeLedger } from '../common/dlan-ledger.ts';
-import { LINUX_LEDGER } from './linux-ledger-format.ts';
-import { currentSnapshotId, migrateState } from '../common/migrate-state.ts';
+import { currentLinuxSnapshotId, LINUX_LEDGER } from './linux-ledger-format.ts';
+import { migrateState } from '../common/migrate-state.ts';
 import * as DLAN_PATHS from '../../base/dlan-paths.ts';
 import { requireRouterKey } from '../common/router-key.ts';
 import { openRouterLinkSecrets } from '../../secrets/open-link-secrets.ts';
@@ -68,7 +68,7 @@ async function applyLinux(plan: LinuxPlan, ctx: BackendContext): Promise<ApplyRe
   // nginx -t binds its listen addresses, so nginx is checked once the interfaces have them.
   await checkLinuxFiles(host, root, plan.writes.filter((w) => w.file.role !== 'nginx'));
   const touched = [...plan.files.map((f) => f.path), ...plan.deletes, DLAN_PATHS.ledger, LINUX_FILES.appliedState];
-  const snapshot = (await takeSnapshot(host, root, { backend: 'linux', paths: touched, reason: `apply ${plan.router}` })).id;
+  const snapshot = (await takeSnapshot(host, root, { paths: touched, reason: `apply ${plan.router}` })).id;
   host.log.log('info', 'linux apply', { router: plan.router, changes: plan.changes.length, actions: plan.actions.length, snapshot });
 
   const owned = plan.ledger.files;
@@ -121,7 +121,7 @@ export function actionsForPaths(paths: string[], root: string, manager: ServiceM
 async function restoreLinux(ctx: BackendContext, snapshotId: string | undefined, opts: LinuxBackendOptions): Promise<ApplyResult> {
   const { host, root } = ctx;
   await migrateState(host, root, LINUX_LEDGER);
-  const manifest = await readSnapshot(host, root, snapshotId && currentSnapshotId(snapshotId));
+  const manifest = await readSnapshot(host, root, snapshotId && currentLinuxSnapshotId(snapshotId));
   const before = (await readLedger(host, root, LINUX_LEDGER)).ledger.own;
   const changedPaths = (await restoreSnapshotFiles(host, root, manifest)).map((f) => f.path);
   const restoredLedger = (await readLedger(host, root, LINUX_LEDGER)).ledger;
@@ -167,7 +167,7 @@ async function uninstallLinux(ctx: BackendContext, opts: LinuxBackendOptions): P
   const router = stateText === null ? '' : (JSON.parse(stateText) as DesiredState).router;
   const owned = Object.keys(ledger.files);
   const touched = [...owned, DLAN_PATHS.ledger, LINUX_FILES.appliedState];
-  const snapshot = owned.length > 0 ? (await takeSnapshot(host, root, { backend: 'linux', paths: touched, reason: 'uninstall' })).id : null;
+  const snapshot = owned.length > 0 ? (await takeSnapshot(host, root, { paths: touched, reason: 'uninstall' })).id : null;
 
   let steps: NetStep[] = [];
   if (opts.manageInterfaces !== false) {
@@ -218,7 +218,8 @@ export function createLinuxBackend(opts: LinuxBackendOptions = {}): Backend {
       return applyLinux(plan, ctx);
     },
     async snapshots(ctx) {
-      await migrateState(ctx.host, ctx.root, LINUX_LEDGER);
+      // Old snapshot folders only: the ledger is not touched between a plan and its apply.
+      await LINUX_LEDGER.old.migrateSnapshots!(ctx.host, ctx.root);
       return listSnapshots(ctx.host, ctx.root);
     },
     restore: (ctx, id) => restoreLinux(ctx, id, opts),

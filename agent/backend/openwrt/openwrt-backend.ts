@@ -16,7 +16,7 @@ import type { DesiredState } from '../../slice/desired-state.ts';
 import { applyUciPlans } from './apply/apply-uci-plans.ts';
 import { checkRenderedFiles } from './apply/check-files.ts';
 import { emptyLedger, ledgerFile, readLedger, serializeLedger, writeLedger } from '../common/dlan-ledger.ts';
-import { currentSnapshotId, migrateState, readOriginal } from '../common/migrate-state.ts';
+import { migrateState, readOriginal } from '../common/migrate-state.ts';
 import { listSnapshots, readSnapshot, restoreSnapshotFiles, takeSnapshot } from '../common/snapshot-store.ts';
 import { statePaths, type StatePaths } from './openwrt-paths.ts';
 import { noUciOwnership, ownsNothing, type OpenwrtLedger } from './uci-ownership.ts';
@@ -299,7 +299,6 @@ async function execute(ip: InternalPlan, ctx: BackendContext, reason: string): P
   await checkRenderedFiles(host, ip.rendered.filter((f) => writing.includes(f.path)), underRoot(paths.root, DLAN_PATHS.openwrtScratch));
 
   const snapshot = await takeSnapshot(host, ctx.root, {
-    backend: 'openwrt',
     paths: [...ip.packagePlans.map((p) => configPath(p.pkg)), ...ip.fileOps.map((f) => f.path), ...ip.rendered.map((f) => f.path), ...Object.keys(ip.oldLedger.files), LEDGER_PATH],
     reason,
   });
@@ -365,7 +364,6 @@ export const openwrtBackend: Backend = {
   },
 
   async snapshots(ctx) {
-    await migrateState(ctx.host, ctx.root, OPENWRT_LEDGER);
     return listSnapshots(ctx.host, ctx.root);
   },
 
@@ -378,7 +376,7 @@ export const openwrtBackend: Backend = {
     const { host } = ctx;
     const paths = statePaths(ctx.root);
     await migrateState(host, ctx.root, OPENWRT_LEDGER);
-    const snap = await readSnapshot(host, ctx.root, snapshotId && currentSnapshotId(snapshotId));
+    const snap = await readSnapshot(host, ctx.root, snapshotId);
     const changed = new Map<string, 'add' | 'change' | 'delete'>();
     const changes: Difference[] = [];
     const networkTexts: (string | null)[] = [];

@@ -1,10 +1,9 @@
 // The OpenWrt ledger for the engine (common/dlan-ledger.ts): its own part (uci-ownership.ts) and
 // how the backend kept its state before the one engine, for the migration (common/migrate-state.ts):
-// a version 1 ledger.json, snapshots `<YYYYMMDDTHHMMSSZ>[-NNN].json` holding the contents, and the
-// originals under /etc/dlan/original.
+// a version 1 ledger.json and the originals under /etc/dlan/original. Its snapshots are already in
+// the one format (a restored old one brings a version 1 ledger back: read as such, then migrated).
 import * as DLAN_PATHS from '../../base/dlan-paths.ts';
 import type { LedgerFormat } from '../common/dlan-ledger.ts';
-import type { SnapshotFile } from '../common/snapshot-store.ts';
 import { noUciOwnership, type PackageLedger, type UciOwnership } from './uci-ownership.ts';
 
 export const OPENWRT_LEDGER: LedgerFormat<UciOwnership> = {
@@ -24,12 +23,6 @@ export const OPENWRT_LEDGER: LedgerFormat<UciOwnership> = {
             own: { packages: raw.packages as Record<string, PackageLedger>, odhcpdDisabled: raw.odhcpdDisabled === true },
           }
         : null,
-    snapshotId: (name) => (/^\d{8}T\d{6}Z(-\d{3})?\.json$/.test(name) ? name.slice(0, -5) : null),
-    async readSnapshot(host, path) {
-      const old = JSON.parse((await host.files.read(path)) ?? '') as { createdAt: string; reason: string; files: SnapshotFile[] };
-      if (!Array.isArray(old.files)) throw new Error('no file list');
-      return { backend: 'openwrt', createdMs: Date.parse(old.createdAt) || 0, reason: old.reason, files: old.files };
-    },
     originals: DLAN_PATHS.legacyOpenwrtOriginals,
   },
 };
