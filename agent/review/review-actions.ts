@@ -5,7 +5,7 @@ import type { BackendName, ServiceAction } from '../backend/backend.ts';
 import { LINUX_FILES } from '../backend/linux/linux-paths.ts';
 import { actionsForPaths } from '../backend/linux/linux-backend.ts';
 import { systemdManager } from '../backend/linux/service-manager.ts';
-import { planServiceActions } from '../backend/openwrt/plan/plan-service-actions.ts';
+import { planServiceActions } from '../backend/openwrt/plan/procd-service-rules.ts';
 
 /** A rendered target that differs between two renderings. */
 export interface TargetChange {

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { parseIpLinks, parseWireguardDump, type CurrentNetState } from '../../agent/backend/linux/current-net-state.ts';
 import { InterfacePlanError, planInterfaces } from '../../agent/backend/linux/plan-interfaces.ts';
 import { noNetOwnership as emptyLedger } from '../../agent/backend/linux/net-ownership.ts';
-import { planServiceActions } from '../../agent/backend/linux/plan-service-actions.ts';
+import { planServiceActions } from '../../agent/backend/linux/linux-service-rules.ts';
 import { parseServiceTable, ServiceTableError, systemdManager, tableManager } from '../../agent/backend/linux/service-manager.ts';
 import type { FileRole } from '../../agent/backend/linux/render-linux-files.ts';
 import { twoRouterState } from './linux-test-support.ts';

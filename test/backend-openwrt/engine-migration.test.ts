@@ -106,9 +106,9 @@ test('a second snapshot in the same second sorts after the first, also after ids
 
 test('a ledger this agent cannot read is refused, naming the file: another backend, a newer version, not JSON', async () => {
   for (const [text, why] of [
-    ['{"version": 2, "backend": "linux", "files": {}}', /ledger\.json belongs to the linux backend; refusing to guess/],
-    ['{"version": 3, "backend": "openwrt", "files": {}}', /ledger\.json is version 3, newer than this dlan-agent; refusing to guess/],
-    ['{"version": 2, "backend": "open', /ledger\.json is not valid JSON/],
+    ['{"version": 2, "backend": "linux", "files": {}}', /ledger\.json is version 2 of the linux ledger: refusing to guess what dlan-agent owns \(it reads version 2 of the openwrt ledger\)/],
+    ['{"version": 3, "backend": "openwrt", "files": {}}', /ledger\.json is version 3 of the openwrt ledger: refusing/],
+    ['{"version": 2, "backend": "open', /ledger\.json is not valid JSON: refusing/],
   ] as const) {
     const root = makeStockRoot();
     seedKey(root, 'r2');

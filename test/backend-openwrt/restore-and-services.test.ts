@@ -5,7 +5,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { ApplyResult } from '../../agent/backend/backend.ts';
 import { checkRenderedFiles, FileCheckError } from '../../agent/backend/openwrt/apply/check-files.ts';
-import { planServiceActions } from '../../agent/backend/openwrt/plan/plan-service-actions.ts';
+import { planServiceActions } from '../../agent/backend/openwrt/plan/procd-service-rules.ts';
 import { createNodeHost } from '../../agent/host/node-host.ts';
 import { makeStockRoot, referenceConfig, runAgent, seedKey, tempDir, treeState, useUciDoubleDirectly } from './support/openwrt-root.ts';
 

@@ -82,28 +82,19 @@ export interface LedgerFormat<Own> {
 }
 
 /**
- * Parses ledger text in the current or the backend's old format (`null` text: none yet). Throws a
- * clear error naming `file` for anything else.
+ * Parses ledger text in the current or the backend's old format (`null` text: none yet). Anything
+ * else (not JSON, another backend's, a newer version) throws a clear error naming `file`.
  */
 export function parseLedger<Own>(text: string | null, file: string, f: LedgerFormat<Own>): Ledger<Own> {
   if (text === null) return emptyLedger(f.backend, f.own());
-  const refuse = (why: string) => new Error(`${file} ${why}; refusing to guess what dlan-agent owns`);
-  let raw: unknown;
+  let raw: RawLedger | null = null;
   try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    throw refuse(`is not valid JSON (${(e as Error).message})`);
-  }
-  if (!isObject(raw)) throw refuse('has an unknown format');
-  if (typeof raw.version === 'number' && raw.version > 2) throw refuse(`is version ${raw.version}, newer than this dlan-agent`);
-  if (raw.version === 2 && raw.backend !== f.backend) throw refuse(`belongs to the ${String(raw.backend)} backend`);
-  if (raw.version === 2 && isObject(raw.files)) {
-    const { [f.backend]: own, ...common } = raw;
-    return { ...emptyLedger(f.backend, { ...f.own(), ...(own as Own) }), ...(common as Partial<Ledger<Own>>) };
-  }
-  const old = f.old.ledger(raw);
-  if (old === null) throw refuse('has an unknown format');
-  return old;
+    raw = JSON.parse(text) as RawLedger;
+  } catch {}
+  const l = !isObject(raw) ? null : raw.version !== 2 ? f.old.ledger(raw) : raw.backend === f.backend && isObject(raw.files) ? ({ ...emptyLedger(f.backend, { ...f.own(), ...(raw[f.backend] as Own) }), ...raw } as Ledger<Own>) : null;
+  if (l) return l;
+  const what = isObject(raw) ? `version ${String(raw.version)} of the ${String(raw.backend ?? f.backend)} ledger` : 'not valid JSON';
+  throw new Error(`${file} is ${what}: refusing to guess what dlan-agent owns (it reads version 2 of the ${f.backend} ledger)`);
 }
 
 export const ledgerFile = (root: string) => underRoot(root, DLAN_PATHS.ledger);

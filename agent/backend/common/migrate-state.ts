@@ -14,24 +14,16 @@ import type { Host } from '../../host/host.ts';
 import { readLedger, writeLedger, type LedgerFormat } from './dlan-ledger.ts';
 import { readRecorded, type Reads } from './prepared-change.ts';
 
-/** Moves every file below `from` to the same place below `to` (each written, then removed). */
-async function moveTree(host: Host, from: string, to: string): Promise<void> {
-  for (const name of (await host.files.list(from)) ?? []) {
-    const [src, dest] = [`${from}/${name}`, `${to}/${name}`];
-    if ((await host.files.stat(src))?.isDirectory) await moveTree(host, src, dest);
-    else {
-      await host.files.write(dest, (await host.files.read(src)) ?? '', { mode: 0o600 });
-      await host.files.remove(src);
-    }
-  }
-}
-
 /** Migrates everything of the backend's old layout below `root` (nothing to: a few reads). */
 export async function migrateState<Own>(host: Host, root: string, f: LedgerFormat<Own>): Promise<void> {
   await f.old.migrateSnapshots?.(host, root);
   const old = f.old.originals && underRoot(root, f.old.originals);
   if (old && (await host.files.stat(old)) !== null) {
-    await moveTree(host, old, underRoot(root, DLAN_PATHS.originals));
+    // Copied, then removed: rerun after a crash in between, it copies the same files again.
+    const dest = underRoot(root, DLAN_PATHS.originals);
+    await host.files.mkdirp(dest, 0o700);
+    const cp = await host.exec('cp', ['-a', `${old}/.`, dest]);
+    if (cp.code !== 0) throw new Error(`cannot move ${old} to ${dest}: ${cp.stderr.trim()}`);
     await host.exec('rm', ['-rf', old]);
   }
   const { ledger, text } = await readLedger(host, root, f);

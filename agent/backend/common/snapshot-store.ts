@@ -81,8 +81,7 @@ export async function readSnapshot(host: Host, root: string, id?: string): Promi
   const dir = snapshotDir(root);
   const ids = await listSnapshots(host, root);
   const chosen = id ?? ids[ids.length - 1];
-  if (chosen === undefined) throw new Error(`no snapshot in ${dir}: nothing to restore`);
-  if (!ids.includes(chosen)) throw new Error(`no snapshot ${JSON.stringify(chosen)} in ${dir} (have: ${ids.join(', ') || 'none'})`);
+  if (!ids.includes(chosen!)) throw new Error(`no snapshot ${chosen ?? ''} in ${dir} (have: ${ids.join(', ') || 'none'}): nothing restored`);
   const file = `${dir}/${chosen}.json`;
   let s: Snapshot | null = null;
   try {

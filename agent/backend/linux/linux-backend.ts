@@ -12,6 +12,7 @@ import { listSnapshots, readSnapshot, restoreSnapshotFiles, takeSnapshot } from 
 import { readLedger, writeLedger } from '../common/dlan-ledger.ts';
 import { currentLinuxSnapshotId, LINUX_LEDGER } from './linux-ledger-format.ts';
 import { migrateState } from '../common/migrate-state.ts';
+import { runServiceActions } from '../common/run-service-actions.ts';
 import * as DLAN_PATHS from '../../base/dlan-paths.ts';
 import { requireRouterKey } from '../common/router-key.ts';
 import { openRouterLinkSecrets } from '../../secrets/open-link-secrets.ts';
@@ -23,7 +24,7 @@ import { underRoot } from '../../base/dlan-paths.ts';
 import { LINUX_FILES } from './linux-paths.ts';
 import { NFT_TABLE } from './render-nftables.ts';
 import { planInterfaces, planTeardown, type NetStep } from './plan-interfaces.ts';
-import { planServiceActions } from './plan-service-actions.ts';
+import { planServiceActions } from './linux-service-rules.ts';
 import { netStateText, nftLoadArgv, planLinux, renderLinux, ROLE_BY_PATH, type LinuxBackendOptions, type LinuxPlan } from './plan-linux.ts';
 import { NGINX_STREAM_MODULE } from './linux-paths.ts';
 import { runNetSteps } from './run-net-steps.ts';
@@ -36,17 +37,6 @@ function publicPlan(p: LinuxPlan): Plan {
   return { backend: p.backend, router: p.router, changes: p.changes, actions: p.actions, ...(p.upstreamAnswers ? { upstreamAnswers: p.upstreamAnswers } : {}) };
 }
 
-async function runActions(host: Host, actions: ServiceAction[]): Promise<ApplyResult['ran']> {
-  const ran: ApplyResult['ran'] = [];
-  for (const action of actions) {
-    const r = await host.exec(action.argv[0]!, action.argv.slice(1), { timeoutMs: 60000 });
-    const ok = r.code === 0;
-    ran.push({ action, ok, output: `${r.stdout}${r.stderr}`.trim() });
-    host.log.log(ok ? 'info' : 'error', `${action.service} ${action.action}`, { ok, why: action.why });
-  }
-  return ran;
-}
-
 async function writeIfDifferent(host: Host, path: string, content: string, mode?: number): Promise<void> {
   if ((await host.files.read(path)) !== content) await host.files.write(path, content, mode !== undefined ? { mode } : {});
 }
@@ -54,7 +44,7 @@ async function writeIfDifferent(host: Host, path: string, content: string, mode?
 const originalOf = (root: string, path: string) => at(root, `${LINUX_FILES.originals}${path}`);
 
 async function finishActions(host: Host, root: string, ledger: LinuxLedger, actions: ServiceAction[], reload: boolean): Promise<ApplyResult['ran']> {
-  const ran = reload ? await runActions(host, actions) : [];
+  const ran = reload ? await runServiceActions(host, actions) : [];
   // Failed actions stay pending: the next apply retries them instead of being a silent no-op.
   ledger.pendingActions = ran.filter((r) => !r.ok).map((r) => r.action);
   await writeLedger(host, root, { ...ledger, own: sortedOwnership(ledger.own) });
@@ -190,7 +180,7 @@ async function uninstallLinux(ctx: BackendContext, opts: LinuxBackendOptions): P
   // Without its config the private nginx has nothing to serve: stop it rather than reload.
   const stop = (s: ManagedService) => manager.commands(s, 'stop')?.map((argv) => ({ service: s, action: 'stop', argv, why: 'dlan-agent uninstalled' })) ?? [];
   const finalActions = actions.flatMap((a) => (a.service === 'nginx' ? stop('nginx') : [a]));
-  const ran = ctx.reload ? await runActions(host, finalActions) : [];
+  const ran = ctx.reload ? await runServiceActions(host, finalActions) : [];
   for (const p of [DLAN_PATHS.ledger, LINUX_FILES.appliedState]) await host.files.remove(at(root, p));
   for (const p of owned) await host.files.remove(originalOf(root, p));
   return { backend: 'linux', router, changes: byOperator(changes), actions: finalActions, snapshot, ran };

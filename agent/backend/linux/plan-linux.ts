@@ -19,7 +19,7 @@ import { underRoot } from '../../base/dlan-paths.ts';
 import { LINUX_FILES, NGINX_STREAM_MODULE } from './linux-paths.ts';
 import { loadedTableComment, renderedTableComment } from './nft-table-state.ts';
 import { planInterfaces, type NetStep } from './plan-interfaces.ts';
-import { planServiceActions } from './plan-service-actions.ts';
+import { planServiceActions } from './linux-service-rules.ts';
 import { renderLinuxFiles, type FileRole, type RenderedFile } from './render-linux-files.ts';
 import { detectServiceManager, type ManagedService, type ServiceManager } from './service-manager.ts';
 

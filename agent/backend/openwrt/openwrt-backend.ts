@@ -17,14 +17,15 @@ import { applyUciPlans } from './apply/apply-uci-plans.ts';
 import { checkRenderedFiles } from './apply/check-files.ts';
 import { emptyLedger, ledgerFile, readLedger, serializeLedger, writeLedger } from '../common/dlan-ledger.ts';
 import { migrateState, readOriginal } from '../common/migrate-state.ts';
+import { keepPending, runServiceActions } from '../common/run-service-actions.ts';
 import { listSnapshots, readSnapshot, restoreSnapshotFiles, takeSnapshot } from '../common/snapshot-store.ts';
 import { statePaths, type StatePaths } from './openwrt-paths.ts';
 import { noUciOwnership, ownsNothing, type OpenwrtLedger } from './uci-ownership.ts';
 import { OPENWRT_LEDGER } from './openwrt-ledger-format.ts';
 import { checkDeviceConflicts } from './plan/check-device-conflicts.ts';
 import { unifiedDiff } from '../common/unified-diff.ts';
-import type { ChangeSummary } from './plan/plan-service-actions.ts';
-import { planServiceActions } from './plan/plan-service-actions.ts';
+import type { ChangeSummary } from './plan/procd-service-rules.ts';
+import { planServiceActions } from './plan/procd-service-rules.ts';
 import type { PackagePlan } from './plan/plan-uci-package.ts';
 import { OwnershipConflictError, planUciPackage } from './plan/plan-uci-package.ts';
 import type { RenderedFile } from './render/render-files.ts';
@@ -232,7 +233,7 @@ async function computePlan(state: DesiredState | null, ctx: BackendContext): Pro
       backend: 'openwrt',
       router: state?.router ?? oldLedger.router ?? '',
       changes: state ? withCauses(changes, causeKey, recordNow, recordWithLastAnswers, oldLedger.rendered) : byOperator(changes),
-      actions: planServiceActions(summary),
+      actions: planServiceActions(summary, state ? oldLedger.pendingActions : []),
       ...(upstreamAnswers ? { upstreamAnswers } : {}),
     },
     reads,
@@ -247,23 +248,6 @@ async function computePlan(state: DesiredState | null, ctx: BackendContext): Pro
     // Resolved names make the plan depend on DNS answers, not only on bytes: never skipped.
     settled: upstreamAnswers ? null : settledOf(recording.seen),
   };
-}
-
-async function runActions(host: Host, actions: ServiceAction[]): Promise<ApplyResult['ran']> {
-  const ran: ApplyResult['ran'] = [];
-  const failedChecks = new Set<string>();
-  for (const a of actions) {
-    if (failedChecks.has(a.service)) {
-      ran.push({ action: a, ok: false, output: `skipped: the ${a.service} check failed` });
-      continue;
-    }
-    const r = await host.exec(a.argv[0]!, a.argv.slice(1), { timeoutMs: 120_000 });
-    const ok = r.code === 0;
-    if (!ok && a.action === 'check') failedChecks.add(a.service);
-    host.log.log(ok ? 'info' : 'error', `${a.service} ${a.action}`, { exit: r.code });
-    ran.push({ action: a, ok, output: `${r.stdout}${r.stderr}`.trim() });
-  }
-  return ran;
 }
 
 /** After uninstall: where nothing of the user's changed, put the original bytes back (comments and all). */
@@ -292,7 +276,7 @@ async function restorePristineFiles(host: Host, ip: InternalPlan): Promise<void>
 async function execute(ip: InternalPlan, ctx: BackendContext, reason: string): Promise<ApplyResult> {
   const { host } = ctx;
   const { paths } = ip;
-  const touched = ip.packagePlans.some((p) => p.commands.length > 0) || ip.fileOps.length > 0 || ip.plan.changes.length > 0;
+  const touched = ip.packagePlans.some((p) => p.commands.length > 0) || ip.fileOps.length > 0 || ip.plan.changes.length > 0 || ip.plan.actions.length > 0;
   if (!touched && !ip.ledgerChanged) return { ...ip.plan, snapshot: null, ran: [] };
 
   const writing = ip.fileOps.filter((f) => f.op !== 'delete').map((f) => f.path);
@@ -321,7 +305,8 @@ async function execute(ip: InternalPlan, ctx: BackendContext, reason: string): P
   } else if (ip.ledgerChanged) {
     await writeLedger(host, ctx.root, ip.ledger);
   }
-  const ran = ctx.reload ? await runActions(host, ip.plan.actions) : [];
+  const ran = ctx.reload ? await runServiceActions(host, ip.plan.actions) : [];
+  await keepPending(host, ctx.root, OPENWRT_LEDGER, ran);
   return { ...ip.plan, snapshot: snapshot.id, ran };
 }
 
@@ -388,7 +373,8 @@ export const openwrtBackend: Backend = {
     for (const pkg of UCI_PACKAGES) await host.files.remove(`${paths.savedir}/${pkg}`);
     changed.delete(LEDGER_PATH);
     const actions = planServiceActions(summaryForRestore(changed, networkTexts));
-    const ran = ctx.reload ? await runActions(host, actions) : [];
+    const ran = ctx.reload ? await runServiceActions(host, actions) : [];
+    await keepPending(host, ctx.root, OPENWRT_LEDGER, ran);
     return { backend: 'openwrt', router: '', changes: byOperator(changes), actions, snapshot: snap.id, ran };
   },
 };

@@ -1,6 +1,7 @@
-// Which graceful actions the changes of one apply need, in order: the firewall first (so nothing
-// listens unprotected), then dnsmasq, bird, nginx, sshd. Nothing changed and everything running →
-// no action at all.
+// The Linux backend's rules for the service actions (common/order-service-actions.ts orders them,
+// adds the retries): which graceful actions the changes of one apply need, through the service
+// manager. Order: the firewall first (so nothing listens unprotected), then dnsmasq, bird, nginx,
+// sshd. Nothing changed and everything running → no action at all.
 //  - dnsmasq main file changed → restart: SIGHUP does NOT re-read dnsmasq.conf (only /etc/hosts,
 //    addn-hosts, dhcp-hostsfile and the resolv file), so a reload would silently keep the old
 //    listen/range/server settings. Leases survive in the lease file.
@@ -8,6 +9,7 @@
 //  - bird.conf → reload (`birdc configure`: adjacencies whose interface is unchanged stay up).
 //  - nginx → reload (`nginx -s reload`: new workers, open connections drain).
 import type { ServiceAction } from '../backend.ts';
+import { orderServiceActions } from '../common/order-service-actions.ts';
 import type { FileRole } from './render-linux-files.ts';
 import type { ManagedService, ServiceManager, ServiceVerb } from './service-manager.ts';
 
@@ -53,9 +55,5 @@ export function planServiceActions(input: ServiceActionInput, manager: ServiceMa
     const label = cmds.length > 1 ? ['stop', 'start'] : [w.verb];
     cmds.forEach((argv, i) => actions.push({ service, action: label[i]!, argv, why: w.why }));
   }
-  for (const p of input.pending) {
-    if (!actions.some((a) => a.service === p.service)) actions.push({ ...p, why: `retry: ${p.why}` });
-  }
-  const rank = (s: string) => (s === 'nftables' ? -1 : ORDER.indexOf(s as ManagedService));
-  return actions.map((a, i) => ({ a, i })).sort((x, y) => rank(x.a.service) - rank(y.a.service) || x.i - y.i).map((x) => x.a);
+  return orderServiceActions(actions, input.pending, ['nftables', ...ORDER]);
 }
