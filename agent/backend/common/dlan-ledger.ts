@@ -117,7 +117,6 @@ export async function readLedger<Own>(host: Host, root: string, f: LedgerFormat<
 /** Writes the ledger when its bytes differ from the file's (an unchanged ledger is not rewritten). */
 export async function writeLedger<Own>(host: Host, root: string, l: Ledger<Own>): Promise<void> {
   const text = serializeLedger(l);
-  if ((await host.files.read(ledgerFile(root))) === text) return;
-  await host.files.mkdirp(underRoot(root, DLAN_PATHS.stateDir), 0o700);
-  await host.files.write(ledgerFile(root), text, { mode: 0o600 });
+  // /etc/dlan exists: every ledger write follows a snapshot (0700).
+  if ((await host.files.read(ledgerFile(root))) !== text) await host.files.write(ledgerFile(root), text, { mode: 0o600 });
 }

@@ -32,8 +32,6 @@ export interface Snapshot {
 /** How many snapshots are kept: the oldest go when a new one is taken. */
 export const SNAPSHOTS_KEPT = 10;
 
-export const SNAPSHOT_ID = /^\d{8}T\d{6}Z(-\d{3})*$/;
-
 export const snapshotDir = (root: string) => underRoot(root, DLAN_PATHS.snapshots);
 
 /** A new id, after every id `taken` (sorted) of the same second. */
@@ -49,10 +47,10 @@ export function serializeSnapshot(s: Snapshot): string {
   return `${JSON.stringify(s, null, 1)}\n`;
 }
 
-/** Snapshot ids, oldest first (only whole snapshots of the current format). */
+/** Snapshot ids, oldest first (Linux's old folders and `.damaged` ones are not `.json`). */
 export async function listSnapshots(host: Host, root: string): Promise<string[]> {
   return ((await host.files.list(snapshotDir(root))) ?? [])
-    .filter((n) => n.endsWith('.json') && SNAPSHOT_ID.test(n.slice(0, -5)))
+    .filter((n) => n.endsWith('.json'))
     .map((n) => n.slice(0, -5))
     .sort();
 }
