@@ -58,7 +58,7 @@ test('a router set up by the old agent (ledger v1, original/, old snapshots): re
   const old = join(tempDir('old-layout'), 'root');
   cpSync(fresh, old, { recursive: true });
   toOldLayout(old);
-  const oldSnapshots = readdirSync(join(old, DLAN, 'snapshots')).sort();
+  const oldSnapshots = readdirSync(join(old, DLAN, 'snapshots')).map((n) => n.slice(0, -5)).sort().map((id) => `${id}.json`);
   assert.equal(oldSnapshots.length, 2);
   assert.ok(existsSync(join(old, DLAN, 'original', 'etc', 'config', 'network')));
   // A damaged snapshot of the old agent sorts before them: the applies never read it.
@@ -83,7 +83,8 @@ test('a router set up by the old agent (ledger v1, original/, old snapshots): re
   assert.equal(JSON.parse(readFileSync(join(old, DLAN, 'ledger.json'), 'utf8')).version, 2);
 
   // Old and new snapshot ids sort by time as plain strings.
-  const ids = readdirSync(join(old, DLAN, 'snapshots')).filter((n) => n.endsWith('.json')).sort();
+  // Sorted as ids, without `.json`: `X-002.json` sorts before `X.json` as a file name (`-` < `.`).
+  const ids = readdirSync(join(old, DLAN, 'snapshots')).filter((n) => n.endsWith('.json')).map((n) => n.slice(0, -5)).sort().map((id) => `${id}.json`);
   const times = ids.filter((n) => n !== '20000101T000000Z.json').map((n) => Date.parse((JSON.parse(readFileSync(join(old, DLAN, 'snapshots', n), 'utf8')) as { createdAt: string }).createdAt));
   assert.deepEqual(times, [...times].sort((a, b) => a - b));
   assert.deepEqual(ids.slice(1, 3), oldSnapshots, 'the old snapshots keep their ids');
