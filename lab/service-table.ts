@@ -6,11 +6,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LabRouter } from './topology.ts';
+import { LINUX_RUNTIME } from '../agent/backend/linux/linux-paths.ts';
 
 export const BIRD_SOCKET = '/run/bird/bird.ctl';
 const BIRD_PID = '/run/bird/bird.pid';
 const DNSMASQ_PID = '/run/dnsmasq/dnsmasq.pid';
-const NGINX_PID = '/run/dlan-nginx.pid';
 
 export function labServiceTable(r: LabRouter): Record<string, Record<string, string[]>> {
   const under = (p: string) => join(r.root, p);
@@ -35,13 +35,13 @@ export function labServiceTable(r: LabRouter): Record<string, Record<string, str
       start: ['nginx', '-c', nginxConf],
       reload: ['nginx', '-c', nginxConf, '-s', 'reload'],
       stop: ['nginx', '-c', nginxConf, '-s', 'quit'],
-      check: ['pgrep', '-F', NGINX_PID],
+      check: ['pgrep', '-F', under(LINUX_RUNTIME.nginxPid)],
     },
   };
 }
 
 /** Writes the table and the folders the daemons write into. */
 export function writeLabServiceTable(r: LabRouter): void {
-  for (const d of ['etc/dlan', 'var/lib/misc', 'var/log/dlan']) mkdirSync(join(r.root, d), { recursive: true });
+  for (const d of ['etc/dlan', 'var/lib/misc', 'var/log/dlan', 'run']) mkdirSync(join(r.root, d), { recursive: true });
   writeFileSync(join(r.root, 'etc/dlan/services.json'), `${JSON.stringify(labServiceTable(r), null, 2)}\n`);
 }

@@ -2,7 +2,7 @@
 // `<root>/etc/openwrt_release` exists (every OpenWrt image has it), Linux (Debian) otherwise.
 import type { Host } from '../host/host.ts';
 import type { Backend, BackendName } from './backend.ts';
-import { linuxBackend } from './linux/linux-backend.ts';
+import { createLinuxBackend, linuxBackend } from './linux/linux-backend.ts';
 import { openwrtBackend } from './openwrt/openwrt-backend.ts';
 
 export class BackendChoiceError extends Error {
@@ -23,6 +23,10 @@ export function backendNamed(name: string): Backend {
   throw new BackendChoiceError(`unknown backend ${JSON.stringify(name)} (use openwrt or linux)`);
 }
 
-export async function selectBackend(host: Host, root: string, explicit?: string): Promise<Backend> {
-  return backendNamed(explicit ?? (await detectBackend(host, root)));
+/** `netns`: run the Linux backend's programs in that network namespace (`--netns`, setting `netns`). */
+export async function selectBackend(host: Host, root: string, explicit?: string, netns?: string | null): Promise<Backend> {
+  const backend = backendNamed(explicit ?? (await detectBackend(host, root)));
+  if (!netns) return backend;
+  if (backend.name !== 'linux') throw new BackendChoiceError('netns is for the Linux backend only');
+  return createLinuxBackend({ netns });
 }

@@ -45,7 +45,7 @@ export function createNodeAgentDeps(host: Host): AgentDeps {
     http: createNodeHttp(),
     // execArgv keeps loaders such as `--import tsx` when running from source.
     selfArgv: [process.execPath, ...process.execArgv, process.argv[1]!],
-    selectBackend: (host, root) => selectBackend(host, root),
+    selectBackend: (host, root, netns) => selectBackend(host, root, undefined, netns),
     daemon: createNodeDaemonRuntime(),
     random: Math.random,
   };

@@ -32,6 +32,7 @@ export function fallbackSettings(router: string | null): AgentSettings {
     report: { forge: 'none', url: null, repository: null, token: null },
     webhook: { url: null, token: null },
     birdSocket: null,
+    netns: null,
   };
 }
 

@@ -123,7 +123,7 @@ export function createQjsAgentDeps(host: Host, os: QjsDaemonOs, script: string):
     http: createExecHttp(host),
     // The OpenWrt wrapper runs `qjs <bundle>`; the rollback timer starts the agent the same way.
     selfArgv: ['qjs', script],
-    selectBackend: (h, root) => selectBackend(h, root),
+    selectBackend: (h, root, netns) => selectBackend(h, root, undefined, netns),
     daemon: createQjsDaemonRuntime(os, { now: () => host.now(), signalNumber: async (s) => linuxSignalNumber(s, await isMips()) }),
     random: Math.random,
   };

@@ -27,7 +27,8 @@ export interface AgentDeps {
   http: HttpClient;
   /** Program and leading arguments that start this dlan-agent, e.g. `[node, /usr/lib/dlan-agent/dlan-agent.js]`. */
   selfArgv: string[];
-  selectBackend(host: Host, root: string): Promise<Backend>;
+  /** `netns`: the setting of that name (the Linux backend's network namespace). */
+  selectBackend(host: Host, root: string, netns?: string | null): Promise<Backend>;
   daemon?: DaemonRuntime;
   /** Uniform in [0, 1): jitter. */
   random?: () => number;

@@ -35,6 +35,8 @@ export interface AgentSettings {
   webhook: { url: string | null; token: string | null };
   /** birdc control socket; `null` = birdc's built-in default. */
   birdSocket: string | null;
+  /** Linux: the named network namespace the backend works in (`--netns`); null = the agent's own. */
+  netns: string | null;
 }
 
 /** Raw values as read from either file: strings, or string lists for list keys. */
@@ -58,6 +60,7 @@ export const SETTING_KEYS = [
   'webhook_url',
   'webhook_token',
   'bird_socket',
+  'netns',
 ] as const;
 export const LIST_KEYS = new Set(['allowed_signers']);
 /** Never printed, never logged. */
@@ -70,6 +73,8 @@ export type SettingsResult = { ok: true; settings: AgentSettings; warnings: stri
 // A branch name git accepts and that cannot be read as an option or a refspec trick.
 const BRANCH = /^(?!-)(?!.*\.\.)(?!.*\/\/)(?!.*@\{)[A-Za-z0-9._/-]+(?<!\.lock)(?<![/.])$/;
 const ROUTER = /^[a-z][a-z0-9-]{0,30}$/;
+/** A name `ip netns add` accepts that can not be read as an option or a path. */
+export const NETNS_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/;
 
 function one(raw: RawSettings, key: string): string | undefined {
   const v = raw[key];
@@ -147,6 +152,8 @@ export function parseSettings(raw: RawSettings, hostname: string | null): Settin
   if (webhookUrl) checkUrl('webhook_url', webhookUrl, /^https?:\/\//, errors);
   const birdSocket = one(raw, 'bird_socket') || null;
   if (birdSocket && !birdSocket.startsWith('/')) errors.push('bird_socket: must be an absolute path');
+  const netns = one(raw, 'netns') || null;
+  if (netns && !NETNS_NAME.test(netns)) errors.push('netns: not a network namespace name (letters, digits, _ . -)');
   for (const key of ['report_token', 'webhook_token']) {
     const v = one(raw, key);
     if (v && /[\0-\x1f\s]/.test(v)) errors.push(`${key}: must not contain whitespace or control characters`);
@@ -169,6 +176,7 @@ export function parseSettings(raw: RawSettings, hostname: string | null): Settin
       report: { forge, url: reportUrl, repository: reportRepo, token: one(raw, 'report_token') || null },
       webhook: { url: webhookUrl, token: one(raw, 'webhook_token') || null },
       birdSocket,
+      netns,
     },
   };
 }

@@ -115,6 +115,8 @@ export interface WireguardPeer {
   allowedIps: string[];
   /** Present when this router dials the peer. */
   endpoint: { host: string; port: number } | null;
+  /** Set by resolvePeerEndpoints when the config gave a host name: `endpoint` is then its address, or null while it does not resolve. */
+  endpointName?: string;
   /** Seconds; 0 = off. Set on the dialing side only. */
   persistentKeepalive: number;
 }

@@ -7,6 +7,8 @@ function refuse(): never {
   throw new Error('the QuickJS build carries only the OpenWrt backend: run the node build (dist/dlan-agent.js) on Linux routers');
 }
 
+export const createLinuxBackend = (): Backend => linuxBackend;
+
 export const linuxBackend: Backend = {
   name: 'linux',
   render: () => refuse(),

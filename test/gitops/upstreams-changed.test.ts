@@ -1,44 +1,21 @@
 // Exposures follow DNS: when a service upstream name answers differently, the next sync of the
 // same commit rewrites the nginx config with the new address — and reports it as "upstreams
 // changed" (info), not as drift (someone changed the router). A hand edit of the same file is
-// still drift. The router's resolver is played by a `getent` on PATH that reads a table (the
-// real lookups are tested in test/backend-linux against a real dnsmasq).
+// still drift. The router's resolver is played by a `getent` on PATH (test/support/fake-resolver.ts).
 import assert from 'node:assert/strict';
-import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { openwrtBackend } from '../../agent/backend/openwrt/openwrt-backend.ts';
 import { NGINX_STREAM_FILE } from '../../agent/backend/openwrt/render/render-files.ts';
 import { changedAnswers } from '../../agent/gitops/cycle/drift-phase.ts';
-import { ConfigRepo, tempDir } from './support/config-repo.ts';
+import { ConfigRepo } from './support/config-repo.ts';
 import { Router, soloConfig } from './support/harness.ts';
+import { fakeResolver } from '../support/fake-resolver.ts';
 
 const repoRoot = join(import.meta.dirname, '..', '..');
 const uciDouble = join(repoRoot, 'dist', 'uci-double.js');
 const stock = join(repoRoot, '..', 'shared', 'openwrt-stock', 'etc');
-
-/** A `getent ahosts NAME` that answers from `table` (lines `name address`), exit 2 when unknown. */
-function fakeResolver(): { setAnswer: (name: string, address: string | null) => void } {
-  const dir = tempDir('resolver');
-  const table = join(dir, 'table');
-  writeFileSync(table, '');
-  const bin = join(dir, 'bin');
-  mkdirSync(bin);
-  writeFileSync(
-    join(bin, 'getent'),
-    `#!/bin/sh\n[ "$1" = ahosts ] || exit 1\nname="$3"\nfound=1\nwhile read -r n a; do [ "$n" = "$name" ] && { echo "$a STREAM $name"; found=0; }; done < '${table}'\nexit $((found * 2))\n`,
-  );
-  chmodSync(join(bin, 'getent'), 0o755);
-  process.env.PATH = `${bin}:${process.env.PATH}`;
-  const answers = new Map<string, string>();
-  return {
-    setAnswer(name, address) {
-      if (address === null) answers.delete(name);
-      else answers.set(name, address);
-      writeFileSync(table, [...answers].map(([n, a]) => `${n} ${a}\n`).join(''));
-    },
-  };
-}
 
 test('changedAnswers lists the names whose answer moved, and nothing on a first run', () => {
   assert.deepEqual(changedAnswers(null, { a: ['10.0.0.1'] }), []);

@@ -33,7 +33,7 @@ export interface Ledger<Own> {
   pendingActions: ServiceAction[];
   /** Digest of each target the last apply rendered: tells config, drift and dns apart. */
   rendered?: RenderRecord;
-  /** The upstream DNS answers the last apply rendered with. */
+  /** The DNS answers (service upstream and WireGuard endpoint names) the last apply rendered with. */
   answers?: Record<string, string[]>;
   /** The backend's own part (stored under the backend's name). */
   own: Own;

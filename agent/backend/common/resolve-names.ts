@@ -3,6 +3,8 @@
 // `nslookup` (OpenWrt). Runs through Host.exec only, so it works under node and QuickJS alike.
 import type { Host } from '../../host/host.ts';
 import { addressFamily, canonicalAddress } from '../../base/address-arithmetic.ts';
+import type { DesiredState } from '../../slice/desired-state.ts';
+import { namedEndpointPeers, upstreamNames } from '../../slice/resolve-service-upstreams.ts';
 
 const TIMEOUT_MS = 3000;
 
@@ -45,4 +47,26 @@ export async function resolveNames(host: Host, names: readonly string[], opts: {
     }),
   );
   return Object.fromEntries(answers);
+}
+
+/**
+ * What a plan renders with: the answers for the service upstream names and the WireGuard endpoint
+ * names (null when there are none). An endpoint name that does not answer now is warned about,
+ * naming the peer; it keeps the address of the last apply (`last`) when there was one, so a DNS
+ * outage never takes a working endpoint away; without one the peer goes without an endpoint
+ * until a later plan resolves it.
+ */
+export async function resolvePlanNames(host: Host, state: DesiredState, last: Record<string, string[]> | undefined): Promise<Record<string, string[]> | null> {
+  const peers = namedEndpointPeers(state);
+  const names = [...new Set([...upstreamNames(state), ...peers.map((p) => p.endpoint!.host.toLowerCase())])];
+  if (names.length === 0) return null;
+  const answers = await resolveNames(host, names);
+  for (const p of peers) {
+    const name = p.endpoint!.host.toLowerCase();
+    if (answers[name]!.length > 0) continue;
+    const kept = last?.[name] ?? [];
+    if (kept.length > 0) answers[name] = kept;
+    host.log.log('warn', `WireGuard peer ${p.router}: endpoint ${name} does not resolve; ${kept.length ? `keeping its last answer (${kept.join(' ')})` : 'configured without an endpoint'} until it does`, { peer: p.router, endpoint: name });
+  }
+  return answers;
 }

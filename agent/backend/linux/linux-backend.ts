@@ -17,6 +17,8 @@ import * as DLAN_PATHS from '../../base/dlan-paths.ts';
 import { requireRouterKey } from '../common/router-key.ts';
 import { openRouterLinkSecrets } from '../../secrets/open-link-secrets.ts';
 import { unifiedDiff } from '../common/unified-diff.ts';
+import { resolvePlanNames } from '../common/resolve-names.ts';
+import { resolvePeerEndpoints } from '../../slice/resolve-service-upstreams.ts';
 import { checkLinuxFiles } from './check-linux-files.ts';
 import { readCurrentNetState } from './current-net-state.ts';
 import { noNetOwnership, sortedOwnership, type LinuxLedger, type NetOwnership } from './net-ownership.ts';
@@ -28,6 +30,7 @@ import { planServiceActions } from './linux-service-rules.ts';
 import { netStateText, nftLoadArgv, planLinux, renderLinux, ROLE_BY_PATH, type LinuxBackendOptions, type LinuxPlan } from './plan-linux.ts';
 import { NGINX_STREAM_MODULE } from './linux-paths.ts';
 import { runNetSteps } from './run-net-steps.ts';
+import { enterNetns } from './netns-host.ts';
 import type { FileRole } from './render-linux-files.ts';
 import { detectServiceManager, type ManagedService, type ServiceManager } from './service-manager.ts';
 
@@ -64,7 +67,7 @@ async function applyLinux(plan: LinuxPlan, ctx: BackendContext): Promise<ApplyRe
   const owned = plan.ledger.files;
   const ledger: LinuxLedger = { ...plan.ledger, files: {} };
   try {
-    await runNetSteps(host, plan.netSteps);
+    await runNetSteps(host, plan.netSteps, root);
   } catch (e) {
     throw new Error(`interface reconcile failed (files untouched; snapshot ${snapshot} holds the previous files): ${(e as Error).message}`);
   }
@@ -78,7 +81,8 @@ async function applyLinux(plan: LinuxPlan, ctx: BackendContext): Promise<ApplyRe
       await host.files.write(originalOf(root, w.file.path), w.before, { mode: 0o600 });
       takenOver.add(w.file.path);
     }
-    if (w.file.role === 'nginx') await host.files.mkdirp(at(root, LINUX_FILES.nginxLogDir));
+    // nginx creates neither its log folder nor the one of its pid file (both below --root).
+    if (w.file.role === 'nginx') for (const d of [LINUX_FILES.nginxLogDir, '/run']) await host.files.mkdirp(at(root, d));
     await host.files.write(at(root, w.file.path), w.file.content, { mode: w.file.mode });
   }
   for (const path of plan.deletes) {
@@ -132,14 +136,15 @@ async function restoreLinux(ctx: BackendContext, snapshotId: string | undefined,
     if (state !== null) {
       const key = await requireRouterKey(host, at(root, LINUX_FILES.wireguardKey), state.wireguard.publicKey, state.router);
       const psks = await openRouterLinkSecrets(host, root, state);
-      const net = planInterfaces(state, await readCurrentNetState(host, state.wireguard.interface), merged, { path: at(root, LINUX_FILES.wireguardKey), privateKey: key }, psks);
+      const answers = (await resolvePlanNames(host, state, restoredLedger.answers)) ?? {};
+      const net = planInterfaces(resolvePeerEndpoints(state, answers), await readCurrentNetState(host, state.wireguard.interface), merged, { path: at(root, LINUX_FILES.wireguardKey), privateKey: key }, psks);
       steps = net.steps;
       ownership = net.ownership;
     } else {
       steps = planTeardown(await readCurrentNetState(host, 'wg0'), merged);
       ownership = noNetOwnership();
     }
-    await runNetSteps(host, steps);
+    await runNetSteps(host, steps, root);
   }
   const nftGone = changedPaths.includes(LINUX_FILES.nftRuleset) && (await host.files.read(at(root, LINUX_FILES.nftRuleset))) === null;
   const actions = actionsForPaths(changedPaths, root, await detectServiceManager(host, root), nftGone);
@@ -162,7 +167,7 @@ async function uninstallLinux(ctx: BackendContext, opts: LinuxBackendOptions): P
   let steps: NetStep[] = [];
   if (opts.manageInterfaces !== false) {
     steps = planTeardown(await readCurrentNetState(host, 'wg0'), ledger.own);
-    await runNetSteps(host, steps);
+    await runNetSteps(host, steps, root);
   }
   const changes: Difference[] = steps.map((s) => s.change);
   const changedPaths: string[] = [];
@@ -187,13 +192,16 @@ async function uninstallLinux(ctx: BackendContext, opts: LinuxBackendOptions): P
 }
 
 export function createLinuxBackend(opts: LinuxBackendOptions = {}): Backend {
+  // Every entry point that runs a program gets the namespaced host (netns-host.ts): one place.
+  const inNs = async (ctx: BackendContext): Promise<BackendContext> => (opts.netns === undefined ? ctx : { ...ctx, host: await enterNetns(ctx.host, opts.netns) });
   return {
     name: 'linux',
     render(state, inputs) {
       const files = renderLinux(state, '/', NGINX_STREAM_MODULE, inputs);
       return { backend: 'linux', targets: files.map((f) => ({ target: f.path, text: f.content })).sort((a, b) => (a.target < b.target ? -1 : 1)) };
     },
-    async plan(state, ctx) {
+    async plan(state, outer) {
+      const ctx = await inNs(outer);
       const plan = await planLinux(state, ctx, opts);
       const wg = state.wireguard.interface;
       const recheck =
@@ -205,15 +213,15 @@ export function createLinuxBackend(opts: LinuxBackendOptions = {}): Backend {
     async apply(prepared, ctx) {
       const plan = await takePrepared<LinuxPlan>(ctx.host, 'linux', prepared);
       await migrateState(ctx.host, ctx.root, LINUX_LEDGER);
-      return applyLinux(plan, ctx);
+      return applyLinux(plan, await inNs(ctx));
     },
     async snapshots(ctx) {
       // Old snapshot folders only: the ledger is not touched between a plan and its apply.
       await LINUX_LEDGER.old.migrateSnapshots!(ctx.host, ctx.root);
       return listSnapshots(ctx.host, ctx.root);
     },
-    restore: (ctx, id) => restoreLinux(ctx, id, opts),
-    uninstall: (ctx) => uninstallLinux(ctx, opts),
+    restore: async (ctx, id) => restoreLinux(await inNs(ctx), id, opts),
+    uninstall: async (ctx) => uninstallLinux(await inNs(ctx), opts),
   };
 }
 

@@ -27,9 +27,14 @@ export const LINUX_FILES = {
   scratch: DLAN_PATHS.linuxScratch,
 } as const;
 
-/** Runtime paths (not below `--root`: the lab gives each router its own /run). */
+/**
+ * Runtime files, below `--root` like everything else dlan writes or names (a `--root` tree on a
+ * machine that is not the router must not drop pid or log files into the host's /run).
+ */
 export const LINUX_RUNTIME = {
   nginxPid: '/run/dlan-nginx.pid',
+  /** wireguard-go's own messages (its foreground mode logs to stdout), per interface. */
+  wireguardGoLog: (name: string) => `/run/dlan-wireguard-go-${name}.log`,
 } as const;
 
 export const NGINX_STREAM_MODULE = '/usr/lib/nginx/modules/ngx_stream_module.so';

@@ -22,7 +22,7 @@ export interface NetOwnership {
   addresses: OwnedAddress[];
   /** Default routes dlan added for static WAN gateways. */
   routes: OwnedRoute[];
-  /** Endpoint set per peer public key, as written in the config (host names are not comparable with `wg show`). */
+  /** Endpoint set per peer public key (`address:port`; for a name, the address it resolved to when set). */
   endpoints: Record<string, string>;
 }
 

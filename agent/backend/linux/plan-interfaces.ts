@@ -168,13 +168,16 @@ function planPeers(p: Planner, wg: string, now: WireguardNow, peers: WireguardPe
     if (peer.endpoint !== null) {
       const want = endpointText(peer.endpoint);
       const literal = literalEndpoint(want);
-      const ok = cur?.endpoint != null && (literal !== null ? literalEndpoint(cur.endpoint) === literal : endpoints[key] === want);
+      // An address the config gave is compared with what wg has. One a name resolved to is
+      // compared with the ledger (what dlan set last): WireGuard moves the endpoint to wherever
+      // the peer's packets come from, and only a new DNS answer should move it back.
+      const ok = cur?.endpoint != null && (literal !== null && !peer.endpointName ? literalEndpoint(cur.endpoint) === literal : endpoints[key] === want);
       if (!ok) {
         args.push('endpoint', want);
         what.push(`endpoint ${want}`);
       }
       nextEndpoints[key] = want;
-    }
+    } else if (peer.endpointName && endpoints[key]) nextEndpoints[key] = endpoints[key]; // unresolved: wg keeps what it has
     const keepalive = safeInt(peer.persistentKeepalive, 0, 65535);
     if ((cur?.keepalive ?? 0) !== peer.persistentKeepalive || (!cur && peer.persistentKeepalive > 0)) {
       args.push('persistent-keepalive', keepalive);

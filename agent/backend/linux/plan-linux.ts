@@ -6,8 +6,8 @@ import { recordOf, withCauses, type RenderRecord } from '../common/change-cause.
 import { readRecorded, type Reads } from '../common/prepared-change.ts';
 import type { DesiredState } from '../../slice/desired-state.ts';
 import { unifiedDiff } from '../common/unified-diff.ts';
-import { resolveNames } from '../common/resolve-names.ts';
-import { resolveServiceUpstreams, upstreamNames } from '../../slice/resolve-service-upstreams.ts';
+import { resolvePlanNames } from '../common/resolve-names.ts';
+import { resolvePeerEndpoints, resolveServiceUpstreams } from '../../slice/resolve-service-upstreams.ts';
 import { requireRouterKey } from '../common/router-key.ts';
 import { openRouterLinkSecrets } from '../../secrets/open-link-secrets.ts';
 import { readCurrentNetState, type CurrentNetState } from './current-net-state.ts';
@@ -26,6 +26,8 @@ import { detectServiceManager, type ManagedService, type ServiceManager } from '
 export interface LinuxBackendOptions {
   /** Reconcile interfaces of the current network namespace (default true). */
   manageInterfaces?: boolean;
+  /** Run every program in this named network namespace (`--netns NAME`, netns-host.ts). */
+  netns?: string;
 }
 
 export interface FileWrite {
@@ -100,9 +102,12 @@ export function renderLinux(state: DesiredState, root: string, nginxStreamModule
   return renderLinuxFiles(served, { root, nginxStreamModule });
 }
 
-/** Digests per target for the ledger: each file, and `net` (the whole desired state: coarse on purpose). */
-function linuxRecord(files: RenderedFile[], state: DesiredState): RenderRecord {
-  return recordOf({ ...Object.fromEntries(files.map((f) => [f.path, f.content])), net: serializeAppliedState(state) });
+/**
+ * Digests per target for the ledger: each file, and `net` (the whole desired state with its
+ * endpoint names resolved: coarse on purpose; an endpoint answer that changes is a `dns` change).
+ */
+function linuxRecord(files: RenderedFile[], state: DesiredState, answers: Record<string, string[]>): RenderRecord {
+  return recordOf({ ...Object.fromEntries(files.map((f) => [f.path, f.content])), net: serializeAppliedState(resolvePeerEndpoints(state, answers)) });
 }
 
 export function nftLoadArgv(root: string): string[] {
@@ -119,12 +124,12 @@ export async function planLinux(state: DesiredState, ctx: BackendContext, opts: 
   const psks = await openRouterLinkSecrets(host, root, state);
 
   const streamModule = (await host.files.stat(NGINX_STREAM_MODULE)) !== null ? NGINX_STREAM_MODULE : null;
-  // nginx only gets addresses: upstream names are resolved here, through the router's resolver.
-  const names = upstreamNames(state);
-  const upstreamAnswers = names.length > 0 ? await resolveNames(host, names) : null;
+  // nginx and wg only get addresses: upstream and endpoint names are resolved here, through the
+  // router's resolver (resolve-service-upstreams.ts says why).
+  const upstreamAnswers = await resolvePlanNames(host, state, ledger.answers);
   const files = renderLinux(state, root, streamModule, upstreamAnswers ? { upstreamAnswers } : {});
-  const recordNow = linuxRecord(files, state);
-  const recordWithLastAnswers = upstreamAnswers && ledger.answers ? linuxRecord(renderLinux(state, root, streamModule, { upstreamAnswers: ledger.answers }), state) : null;
+  const recordNow = linuxRecord(files, state, upstreamAnswers ?? {});
+  const recordWithLastAnswers = upstreamAnswers && ledger.answers ? linuxRecord(renderLinux(state, root, streamModule, { upstreamAnswers: ledger.answers }), state, ledger.answers) : null;
   const changes: Difference[] = [];
   const writes: FileWrite[] = [];
   const changedRoles = new Map<FileRole, string[]>();
@@ -137,7 +142,7 @@ export async function planLinux(state: DesiredState, ctx: BackendContext, opts: 
     const privateKey = await requireRouterKey(host, at(LINUX_FILES.wireguardKey), state.wireguard.publicKey, state.router);
     const current = await readCurrentNetState(host, state.wireguard.interface);
     netSeen = netStateText(current);
-    const net = planInterfaces(state, current, ledger.own, { path: at(LINUX_FILES.wireguardKey), privateKey }, psks);
+    const net = planInterfaces(resolvePeerEndpoints(state, upstreamAnswers ?? {}), current, ledger.own, { path: at(LINUX_FILES.wireguardKey), privateKey }, psks);
     netSteps = net.steps;
     ownership = net.ownership;
     changes.push(...netSteps.map((s) => s.change));

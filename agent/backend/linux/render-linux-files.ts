@@ -41,7 +41,7 @@ export function renderLinuxFiles(state: DesiredState, opts: LinuxRenderOptions):
     { path: LINUX_FILES.birdConf, content: renderBirdConf(state), mode: 0o644, role: 'bird' },
     {
       path: LINUX_FILES.nginxConf,
-      content: renderNginxMain(state, { streamModule: opts.nginxStreamModule, pidFile: LINUX_RUNTIME.nginxPid, errorLog: `${r(LINUX_FILES.nginxLogDir)}/nginx-error.log` }),
+      content: renderNginxMain(state, { streamModule: opts.nginxStreamModule, pidFile: r(LINUX_RUNTIME.nginxPid), errorLog: `${r(LINUX_FILES.nginxLogDir)}/nginx-error.log` }),
       mode: 0o644,
       role: 'nginx',
     },

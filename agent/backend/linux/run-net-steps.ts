@@ -4,15 +4,12 @@
 import type { Host } from '../../host/host.ts';
 import { CommandFailedError, sysctlPath } from './current-net-state.ts';
 import type { NetCommand, NetStep } from './plan-interfaces.ts';
+import { underRoot } from '../../base/dlan-paths.ts';
+import { LINUX_RUNTIME } from './linux-paths.ts';
 
 async function must(host: Host, argv: string[], opts: { env?: Record<string, string>; input?: string } = {}): Promise<void> {
   const r = await host.exec(argv[0]!, argv.slice(1), { timeoutMs: 20000, ...opts });
   if (r.code !== 0) throw new CommandFailedError(argv, r.code, r.stderr);
-}
-
-/** Where the userspace daemon's own messages go (its foreground mode logs to stdout). */
-export function wireguardGoLog(name: string): string {
-  return `/run/dlan-wireguard-go-${name}.log`;
 }
 
 // Starts the program in its own session with stdio on /dev/null and the log file, and returns at
@@ -27,12 +24,13 @@ const DETACH_SCRIPT = 'exec "$0" -f "$1" </dev/null >>"$2" 2>&1';
  * where `wg` finds it; we wait for it (bounded). The program can be overridden with
  * DLAN_WIREGUARD_GO (a wireguard-go binary: it is run as `PROGRAM -f NAME`).
  */
-export async function createWireguard(host: Host, name: string): Promise<'kernel' | 'wireguard-go'> {
+export async function createWireguard(host: Host, name: string, root: string): Promise<'kernel' | 'wireguard-go'> {
   const k = await host.exec('ip', ['link', 'add', 'dev', name, 'type', 'wireguard'], { timeoutMs: 10000 });
   if (k.code === 0) return 'kernel';
   if (!/unknown device type|not supported|no such device/i.test(k.stderr)) throw new CommandFailedError(['ip', 'link', 'add', 'dev', name, 'type', 'wireguard'], k.code, k.stderr);
   const program = host.env('DLAN_WIREGUARD_GO') || 'wireguard-go';
-  const log = wireguardGoLog(name);
+  const log = underRoot(root, LINUX_RUNTIME.wireguardGoLog(name));
+  await host.files.mkdirp(log.slice(0, log.lastIndexOf('/')));
   host.log.log('info', 'kernel has no WireGuard: starting userspace wireguard-go', { interface: name, program, log });
   // Inherited WG_* variables would make wireguard-go take fds it does not have (WG_TUN_FD,
   // WG_UAPI_FD) or change mode: cleared (empty is "unset" for it).
@@ -55,19 +53,20 @@ export async function createWireguard(host: Host, name: string): Promise<'kernel
 // is its positional arguments; the key only ever travels through stdin and the pipe.
 const STDIN_PIPE_SCRIPT = 'cat | "$@"';
 
-async function runCommand(host: Host, c: NetCommand): Promise<void> {
-  if ('createWireguard' in c) await createWireguard(host, c.createWireguard);
+async function runCommand(host: Host, c: NetCommand, root: string): Promise<void> {
+  if ('createWireguard' in c) await createWireguard(host, c.createWireguard, root);
   // tee, not an atomic file replace: /proc/sys files are written in place. stdout is discarded.
   else if ('sysctl' in c) await must(host, ['tee', sysctlPath(c.sysctl)], { input: `${c.value}\n` });
   else if (c.input !== undefined) await must(host, ['sh', '-c', STDIN_PIPE_SCRIPT, 'sh', ...c.argv], { input: c.input });
   else await must(host, c.argv);
 }
 
-export async function runNetSteps(host: Host, steps: NetStep[]): Promise<void> {
+/** `root`: where runtime files go (wireguard-go's log), as every path the backend writes. */
+export async function runNetSteps(host: Host, steps: NetStep[], root: string): Promise<void> {
   for (const step of steps) {
     for (const c of step.commands) {
       try {
-        await runCommand(host, c);
+        await runCommand(host, c, root);
       } catch (e) {
         throw new Error(`${step.change.op} ${step.change.target}: ${(e as Error).message}`);
       }

@@ -9,8 +9,7 @@ import { byOperator, recordOf, withCauses } from '../common/change-cause.ts';
 import { listRecorded, prepare, readRecorded, takePrepared, type Reads } from '../common/prepared-change.ts';
 import type { Host } from '../../host/host.ts';
 import { openRouterLinkSecrets } from '../../secrets/open-link-secrets.ts';
-import { upstreamNames } from '../../slice/resolve-service-upstreams.ts';
-import { resolveNames } from '../common/resolve-names.ts';
+import { resolvePlanNames } from '../common/resolve-names.ts';
 import { recordingHost, settledOf } from '../common/settled.ts';
 import type { DesiredState } from '../../slice/desired-state.ts';
 import { applyUciPlans } from './apply/apply-uci-plans.ts';
@@ -131,8 +130,7 @@ async function computePlan(state: DesiredState | null, ctx: BackendContext): Pro
     // written: never a link brought up without its preshared key.
     const psks = await openRouterLinkSecrets(host, paths.root, state);
     // nginx gets addresses, never names it would have to resolve at load (see resolve-service-upstreams).
-    const names = upstreamNames(state);
-    if (names.length > 0) upstreamAnswers = await resolveNames(host, names);
+    upstreamAnswers = await resolvePlanNames(host, state, oldLedger.answers);
     const inputs = { privateKey, psks, streamModuleLoadedElsewhere: await streamModuleLoadedElsewhere(host, paths.root) };
     const r = renderOpenwrt(state, { ...inputs, ...(upstreamAnswers ? { upstreamAnswers } : {}) });
     rendered = r.uci;

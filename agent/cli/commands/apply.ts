@@ -8,7 +8,7 @@ import { backendFor, errorMessage, formatPlan, loadRouterState, ROOT_HELP, TARGE
 export const applyCommand: Command = {
   name: 'apply',
   summary: 'converge this router to the config: write only the difference, reload only what changed',
-  usage: `Usage: dlan-agent apply PATH --router NAME [--root DIR] [--reload] [--backend NAME] [--json]
+  usage: `Usage: dlan-agent apply PATH --router NAME [--root DIR] [--reload] [--backend NAME] [--netns NAME] [--json]
        dlan-agent apply --config PATH --router NAME [...]
 
 Writes the difference between the router and its desired state (after a snapshot), verifies it,

@@ -11,13 +11,15 @@ import type { ParsedArgs } from '../parse-args.ts';
 import { parseArgs, stringFlag, UsageError } from '../parse-args.ts';
 
 export const ROOT_HELP = `  --root DIR        treat DIR as / (UCI config in DIR/etc/config, state in DIR/etc/dlan)
-  --backend NAME    openwrt or linux (default: openwrt when DIR/etc/openwrt_release exists)`;
+  --backend NAME    openwrt or linux (default: openwrt when DIR/etc/openwrt_release exists)
+  --netns NAME      linux: run ip, wg, nft and services in network namespace NAME`;
 
 export const TARGET_FLAGS = {
   config: { type: 'string' },
   router: { type: 'string' },
   root: { type: 'string' },
   backend: { type: 'string' },
+  netns: { type: 'string' },
   json: { type: 'boolean' },
 } as const;
 
@@ -37,7 +39,7 @@ export async function loadRouterState(args: ParsedArgs, ctx: CliContext, command
 
 export async function backendFor(args: ParsedArgs, ctx: CliContext): Promise<{ backend: Backend; root: string }> {
   const root = stringFlag(args, 'root') ?? '/';
-  return { backend: await selectBackend(ctx.host, root, stringFlag(args, 'backend')), root };
+  return { backend: await selectBackend(ctx.host, root, stringFlag(args, 'backend'), stringFlag(args, 'netns')), root };
 }
 
 function indent(text: string, prefix: string): string {
@@ -78,7 +80,7 @@ export function errorMessage(e: unknown): string {
 export const planCommand: Command = {
   name: 'plan',
   summary: 'show what apply would change on this router (exit 0: nothing, 2: changes, 1: error)',
-  usage: `Usage: dlan-agent plan PATH --router NAME [--root DIR] [--backend NAME] [--json]
+  usage: `Usage: dlan-agent plan PATH --router NAME [--root DIR] [--backend NAME] [--netns NAME] [--json]
        dlan-agent plan --config PATH --router NAME [...]
 
 Prints the configuration and file differences and the service actions an apply would run.

@@ -58,7 +58,7 @@ ${ROOT_FLAG_HELP}`,
           ctx.stdout(`rolled back the unconfirmed change${r.snapshot ? ` (snapshot ${r.snapshot})` : ''}\n`);
           return r.error ? 1 : 0;
         }
-        const backend = await env.deps.selectBackend(host, root);
+        const backend = await env.deps.selectBackend(host, root, env.settings.netns);
         const result = await backend.restore({ host, root, reload: env.reload }, stringFlag(args, 'snapshot'));
         // The applied commit stays known (status shows it, held); sync leaves the restored config
         // alone (no drift correction back to that commit) until the branch moves.

@@ -12,7 +12,7 @@ import { errorMessage, formatPlan, ROOT_HELP } from './plan.ts';
 export const uninstallCommand: Command = {
   name: 'uninstall',
   summary: 'remove what dlan-agent owns and restore what it took over',
-  usage: `Usage: dlan-agent uninstall [--root DIR] [--reload] [--backend NAME]
+  usage: `Usage: dlan-agent uninstall [--root DIR] [--reload] [--backend NAME] [--netns NAME]
 
 Removes the schedule (cron line, service), then deletes every section and file dlan-agent
 created and gives back the stock sections and options it took over (from its ledger in
@@ -21,10 +21,10 @@ DIR/etc/dlan), after a snapshot. The WireGuard key and the settings stay.
 ${ROOT_HELP}
   --reload          run the service actions`,
   async run(argv, ctx) {
-    const args = parseArgs(argv, { root: { type: 'string' }, backend: { type: 'string' }, reload: { type: 'boolean' } });
+    const args = parseArgs(argv, { root: { type: 'string' }, backend: { type: 'string' }, netns: { type: 'string' }, reload: { type: 'boolean' } });
     try {
       const root = stringFlag(args, 'root') ?? '/';
-      const backend = await selectBackend(ctx.host, root, stringFlag(args, 'backend'));
+      const backend = await selectBackend(ctx.host, root, stringFlag(args, 'backend'), stringFlag(args, 'netns'));
       const sched = await removeSchedule(ctx.host, agentPaths(root), backend.name === 'openwrt');
       const how = sched.ran ? `ran ${sched.commands.map((c) => c.join(' ')).join('; ')}` : `on the router, run: ${sched.commands.map((c) => c.join(' ')).join('; ')}`;
       ctx.stderr(`dlan-agent uninstall: schedule removed${sched.wrote.length ? ` (${sched.wrote.join(', ')})` : ''}; ${how}\n`);

@@ -71,7 +71,7 @@ export async function runCycle(env: SyncEnv, opts: SyncOptions, startedAt: numbe
   const abandoned = await claimAbandoned(env);
   const rec = await Recorder.open(env);
   if (died) rec.crashed(died);
-  const backend = await deps.selectBackend(host, paths.root);
+  const backend = await deps.selectBackend(host, paths.root, env.settings.netns);
   const c: Cycle = { env, opts, rec, durations: {}, backend, bctx: { host, root: paths.root, reload: env.reload }, startedAt, pid };
   let end: CycleEnd;
   let drift: DriftEnd = { kind: 'none' };

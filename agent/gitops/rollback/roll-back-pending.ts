@@ -17,13 +17,13 @@ import { newestSince } from './snapshot-ids.ts';
 /** The apply's snapshot: recorded, or else the newest one taken since the timer was armed. */
 async function applySnapshot(env: SyncEnv, pending: PendingConfirmation): Promise<string | null> {
   if (pending.snapshot) return pending.snapshot;
-  const backend = await env.deps.selectBackend(env.host, env.paths.root);
+  const backend = await env.deps.selectBackend(env.host, env.paths.root, env.settings.netns);
   return newestSince(pending.snapshotsBefore, await backend.snapshots({ host: env.host, root: env.paths.root, reload: env.reload }));
 }
 
 async function restoreSnapshot(env: SyncEnv, snapshot: string): Promise<string | null> {
   try {
-    const backend = await env.deps.selectBackend(env.host, env.paths.root);
+    const backend = await env.deps.selectBackend(env.host, env.paths.root, env.settings.netns);
     const result = await backend.restore({ host: env.host, root: env.paths.root, reload: env.reload }, snapshot);
     const failed = result.ran.filter((r) => !r.ok);
     return failed.length ? `restored, but ${failed.map((f) => `${f.action.service} ${f.action.action}`).join(', ')} failed` : null;

@@ -2,7 +2,7 @@
 // sections per package and the files beside them, and the same as text (`uci show` lines per
 // package, file bytes) for review and for the ledger's render record. Pure.
 import type { RenderInputs } from '../../backend.ts';
-import { resolveServiceUpstreams } from '../../../slice/resolve-service-upstreams.ts';
+import { resolvePeerEndpoints, resolveServiceUpstreams } from '../../../slice/resolve-service-upstreams.ts';
 import type { DesiredState } from '../../../slice/desired-state.ts';
 import type { RenderedFile } from './render-files.ts';
 import { renderFiles } from './render-files.ts';
@@ -19,10 +19,13 @@ export interface OpenwrtRendering {
 export const KEY_PLACEHOLDER = '(router key)';
 
 export function renderOpenwrt(state: DesiredState, inputs: RenderInputs & { streamModuleLoadedElsewhere?: boolean } = {}): OpenwrtRendering {
-  const served = inputs.upstreamAnswers ? resolveServiceUpstreams(state, inputs.upstreamAnswers) : state;
+  const a = inputs.upstreamAnswers;
   return {
-    uci: renderUci(state, inputs.privateKey ?? KEY_PLACEHOLDER, inputs.psks ?? {}),
-    files: renderFiles(served, { streamModuleLoadedElsewhere: inputs.streamModuleLoadedElsewhere ?? false }),
+    // endpoint_host is the address the plan resolved, never a name: netifd would resolve it at
+    // ifup, where a name that fails aborts the whole WireGuard interface; unresolved, the peer
+    // has no endpoint_host until a plan resolves it (resolvePeerEndpoints).
+    uci: renderUci(a ? resolvePeerEndpoints(state, a) : state, inputs.privateKey ?? KEY_PLACEHOLDER, inputs.psks ?? {}),
+    files: renderFiles(a ? resolveServiceUpstreams(state, a) : state, { streamModuleLoadedElsewhere: inputs.streamModuleLoadedElsewhere ?? false }),
   };
 }
 
