@@ -6,8 +6,7 @@
 // plan resolves again: once the name answers, setting the endpoint is a change with cause `dns`.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { planAndApply, type BackendContext } from '../../agent/backend/backend.ts';
@@ -15,7 +14,7 @@ import { createLinuxBackend } from '../../agent/backend/linux/linux-backend.ts';
 import { createNodeHost } from '../../agent/host/node-host.ts';
 import type { DesiredState } from '../../agent/slice/desired-state.ts';
 import { fakeResolver } from '../support/fake-resolver.ts';
-import { must, namespacedHost, sh, twoRouterState } from './linux-test-support.ts';
+import { must, namespacedHost, removeNamespace, routerNamespace, sh, twoRouterState } from './linux-test-support.ts';
 
 const NS = `dle${process.pid % 100000}`;
 const NAME = 'rb.dlan-endpoint.test';
@@ -35,14 +34,7 @@ function peerNow() {
 }
 
 before(async () => {
-  const probe = sh(['ip', 'netns', 'add', NS]);
-  if (probe.code !== 0) throw new Error(`needs root and network namespaces: ${probe.err}`);
-  for (const dev of ['eth0', 'eth1']) must(['ip', '-n', NS, 'link', 'add', dev, 'type', 'bridge']); // no dummy module here
-  // A private /run so wireguard-go's socket (/var/run/wireguard/wg0.sock) is this namespace's own.
-  const child = spawn('ip', ['netns', 'exec', NS, 'unshare', '-m', '--propagation', 'private', 'sh', '-c', 'mount -t tmpfs dlan-test-run /run && mkdir -p /run/wireguard && exec sleep infinity'], { stdio: 'ignore', detached: true });
-  child.unref();
-  holder = child.pid!;
-  for (let i = 0; i < 100 && !(existsSync(`/proc/${holder}/comm`) && readFileSync(`/proc/${holder}/comm`, 'utf8').trim() === 'sleep'); i++) await new Promise((r) => setTimeout(r, 50));
+  holder = await routerNamespace(NS);
   root = mkdtempSync(join(tmpdir(), 'dlan-endpoint-'));
   mkdirSync(join(root, 'etc', 'dlan'), { recursive: true });
   const key = must(['wg', 'genkey']).trim();
@@ -55,14 +47,7 @@ before(async () => {
 });
 
 after(() => {
-  for (const pid of sh(['ip', 'netns', 'pids', NS]).out.split('\n').map(Number).filter((p) => p > 0)) {
-    try {
-      process.kill(pid, 'SIGKILL'); // ours: the holder and the wireguard-go it started
-    } catch {
-      /* gone */
-    }
-  }
-  sh(['ip', 'netns', 'del', NS]);
+  removeNamespace(NS);
   if (root) rmSync(root, { recursive: true, force: true });
 });
 

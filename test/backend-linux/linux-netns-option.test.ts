@@ -15,7 +15,7 @@ import { selectBackend } from '../../agent/backend/select-backend.ts';
 import { createNodeHost } from '../../agent/host/node-host.ts';
 import { parseSettings } from '../../agent/settings/agent-settings.ts';
 import type { DesiredState } from '../../agent/slice/desired-state.ts';
-import { must, sh, twoRouterState } from './linux-test-support.ts';
+import { must, removeNamespace, sh, twoRouterState } from './linux-test-support.ts';
 
 const NS = `dln${process.pid % 100000}`;
 // Its own name: wireguard-go's socket dir (/var/run/wireguard) is the host's under `ip netns exec`.
@@ -49,14 +49,7 @@ before(() => {
 });
 
 after(() => {
-  for (const pid of sh(['ip', 'netns', 'pids', NS]).out.split('\n').map(Number).filter((p) => p > 0)) {
-    try {
-      process.kill(pid, 'SIGTERM'); // ours: the wireguard-go the backend started in NS (removes its socket)
-    } catch {
-      /* gone */
-    }
-  }
-  sh(['ip', 'netns', 'del', NS]);
+  removeNamespace(NS, 'SIGTERM'); // SIGTERM: wireguard-go removes its socket
   rmSync(`/var/run/wireguard/${WG}.sock`, { force: true });
   if (root) rmSync(root, { recursive: true, force: true });
 });

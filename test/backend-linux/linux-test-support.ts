@@ -2,7 +2,8 @@
 // with a service) in the exact shape the slice produces, so the Linux backend can be tested with
 // keys generated at test time. Plus a Host wrapper that runs every program inside a router's
 // network + mount namespace (nsenter into a holder process), the way the lab does.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import type { DesiredState } from '../../agent/slice/desired-state.ts';
 import type { Host } from '../../agent/host/host.ts';
 
@@ -181,4 +182,36 @@ export function must(argv: string[], input?: string): string {
   const r = sh(argv, input);
   if (r.code !== 0) throw new Error(`${argv.join(' ')} failed: ${r.err}${r.out}`);
   return r.out;
+}
+
+/**
+ * A fresh network namespace `ns` with bridges as its eth0 and eth1 (no dummy module on every
+ * kernel), and a holder process in it with its own mount namespace and a private /run, so the
+ * wireguard-go started in it keeps its socket (/var/run/wireguard) to itself. Returns the
+ * holder's pid (for namespacedHost). Throws with a clear message without root or namespaces.
+ */
+export async function routerNamespace(ns: string): Promise<number> {
+  const probe = sh(['ip', 'netns', 'add', ns]);
+  if (probe.code !== 0) throw new Error(`needs root and network namespaces: ${probe.err}`);
+  for (const dev of ['eth0', 'eth1']) must(['ip', '-n', ns, 'link', 'add', dev, 'type', 'bridge']);
+  const child = spawn('ip', ['netns', 'exec', ns, 'unshare', '-m', '--propagation', 'private', 'sh', '-c', 'mount -t tmpfs dlan-test-run /run && mkdir -p /run/wireguard && exec sleep infinity'], { stdio: 'ignore', detached: true });
+  child.unref();
+  const pid = child.pid!;
+  for (let i = 0; i < 100; i++) {
+    if (existsSync(`/proc/${pid}/comm`) && readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'sleep') return pid;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`the holder of ${ns} did not start`);
+}
+
+/** Stops every process in namespace `ns` (all ours: the holder, wireguard-go) and deletes it. */
+export function removeNamespace(ns: string, signal: NodeJS.Signals = 'SIGKILL'): void {
+  for (const pid of sh(['ip', 'netns', 'pids', ns]).out.split('\n').map(Number).filter((p) => p > 0)) {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      /* already gone */
+    }
+  }
+  sh(['ip', 'netns', 'del', ns]);
 }
