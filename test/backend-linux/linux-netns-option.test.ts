@@ -95,6 +95,13 @@ test('with netns the namespace gets the interfaces and the ruleset; the host kee
   // A second run changes nothing, in the namespace too.
   const again = await backend.plan(state, ctx());
   assert.deepEqual(again.changes, []);
+
+  // uninstall takes it all out of the namespace, and still leaves the host alone.
+  await backend.uninstall(ctx());
+  assert.notEqual(sh(['ip', 'netns', 'exec', NS, 'ip', 'link', 'show', 'dev', WG]).code, 0, `${WG} removed from the namespace`);
+  assert.ok(!addrs('lo').includes('10.1.1.1/32'));
+  assert.doesNotMatch(inNs(['nft', 'list', 'tables']), /table inet dlan/);
+  assert.deepEqual(hostView(), hostBefore, 'the host namespace is still untouched');
 });
 
 test('the pid and log paths named in the rendered nginx config are below --root', () => {
