@@ -29,7 +29,8 @@ export interface BackendContext {
 /**
  * Why a change is in the plan: `config` the desired state changed since the last apply; `drift`
  * the router no longer has what the last apply wrote (someone edited it); `dns` an upstream name
- * of a service answers differently than at the last apply (nginx follows DNS by design).
+ * of a service or a WireGuard endpoint name answers differently than at the last apply (nginx
+ * and the endpoints follow DNS by design).
  */
 export type ChangeCause = 'config' | 'drift' | 'dns';
 
@@ -65,8 +66,9 @@ export interface Plan {
   changes: PlannedChange[];
   actions: ServiceAction[];
   /**
-   * What the router's resolver answered for the service upstream names the plan rendered with
-   * (name → sorted addresses; `[]` = unresolved). Absent when no upstream is a name.
+   * What the router's resolver answered for the service upstream and WireGuard endpoint names
+   * the plan rendered with (name → sorted addresses; `[]` = unresolved; an endpoint name that
+   * stopped answering keeps its last answer). Absent when no upstream or endpoint is a name.
    */
   upstreamAnswers?: Record<string, string[]>;
 }

@@ -89,7 +89,7 @@ export interface AgentState {
   rollbacks: RollbackRecord[];
   /** The last drift found and corrected. */
   drift: DriftRecord | null;
-  /** The resolver's answers for service upstream names at the last apply (see Plan.upstreamAnswers). */
+  /** The resolver's answers for service upstream and endpoint names at the last apply (see Plan.upstreamAnswers). */
   upstreamAnswers: Record<string, string[]> | null;
   consecutiveFailures: number;
   /**
