@@ -33,7 +33,8 @@ export function namedEndpointPeers(state: DesiredState): WireguardPeer[] {
 export function resolvePeerEndpoints(state: DesiredState, answers: Readonly<Record<string, readonly string[]>>): DesiredState {
   const peers = state.wireguard.peers.map((p) => {
     if (!namedEndpoint(p)) return p;
-    const addrs = [...(answers[p.endpoint!.host.toLowerCase()] ?? [])].filter((a) => addressFamily(a) !== null).map(canonicalAddress).sort();
+    // Answers are canonical and sorted (resolveNames), so the choice is stable.
+    const addrs = answers[p.endpoint!.host.toLowerCase()] ?? [];
     const addr = addrs.find((a) => addressFamily(a) === 'ipv4') ?? addrs[0];
     return { ...p, endpointName: p.endpoint!.host, endpoint: addr === undefined ? null : { host: addr, port: p.endpoint!.port } };
   });

@@ -66,7 +66,7 @@ export async function resolvePlanNames(host: Host, state: DesiredState, last: Re
     if (answers[name]!.length > 0) continue;
     const kept = last?.[name] ?? [];
     if (kept.length > 0) answers[name] = kept;
-    host.log.log('warn', `WireGuard peer ${p.router}: endpoint ${name} does not resolve; ${kept.length ? `keeping its last answer (${kept.join(' ')})` : 'configured without an endpoint'} until it does`, { peer: p.router, endpoint: name });
+    host.log.log('warn', `WireGuard peer ${p.router}: endpoint ${name} does not resolve; ${kept.length ? `keeping its last answer (${kept.join(' ')})` : 'configured without an endpoint'} until it does`);
   }
   return answers;
 }
