@@ -243,7 +243,8 @@ async function computePlan(state: DesiredState | null, ctx: BackendContext): Pro
     ledger,
     ledgerChanged,
     originalsToSave,
-    // Resolved names make the plan depend on DNS answers, not only on bytes: never skipped.
+    // Resolved names (service upstreams, WireGuard endpoints) make the plan depend on DNS answers,
+    // not only on bytes: never skipped, so an endpoint that does not resolve yet is asked for again.
     settled: upstreamAnswers ? null : settledOf(recording.seen),
   };
 }
