@@ -4,7 +4,7 @@
 import type { Host } from '../../host/host.ts';
 import type { FileWrite } from './plan-linux.ts';
 import { underRoot } from '../../base/dlan-paths.ts';
-import { LINUX_FILES } from './linux-paths.ts';
+import { LINUX_FILES, NGINX_FOLDERS } from './linux-paths.ts';
 
 export class FileCheckError extends Error {
   constructor(path: string, tool: string, output: string) {
@@ -27,7 +27,8 @@ export async function checkLinuxFiles(host: Host, root: string, writes: FileWrit
     }
     if (argv === null) continue;
     if (input === undefined) await host.files.write(tmp, file.content, { mode: 0o600 });
-    if (file.role === 'nginx') await host.files.mkdirp(underRoot(root, LINUX_FILES.nginxLogDir));
+    // `nginx -t` opens its log and pid files: it creates neither folder (both below --root).
+    if (file.role === 'nginx') for (const d of NGINX_FOLDERS) await host.files.mkdirp(underRoot(root, d));
     const r = await host.exec(argv[0]!, argv.slice(1), { timeoutMs: 20000, ...(input !== undefined ? { input } : {}) });
     if (input === undefined) await host.files.remove(tmp);
     if (r.code === 127) {

@@ -81,8 +81,6 @@ async function applyLinux(plan: LinuxPlan, ctx: BackendContext): Promise<ApplyRe
       await host.files.write(originalOf(root, w.file.path), w.before, { mode: 0o600 });
       takenOver.add(w.file.path);
     }
-    // nginx creates neither its log folder nor the one of its pid file (both below --root).
-    if (w.file.role === 'nginx') for (const d of [LINUX_FILES.nginxLogDir, '/run']) await host.files.mkdirp(at(root, d));
     await host.files.write(at(root, w.file.path), w.file.content, { mode: w.file.mode });
   }
   for (const path of plan.deletes) {

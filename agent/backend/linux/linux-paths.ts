@@ -38,3 +38,6 @@ export const LINUX_RUNTIME = {
 } as const;
 
 export const NGINX_STREAM_MODULE = '/usr/lib/nginx/modules/ngx_stream_module.so';
+
+/** Folders nginx needs and does not create: its log folder and the one of its pid file. */
+export const NGINX_FOLDERS = [LINUX_FILES.nginxLogDir, LINUX_RUNTIME.nginxPid.slice(0, LINUX_RUNTIME.nginxPid.lastIndexOf('/'))];
