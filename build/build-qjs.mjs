@@ -43,6 +43,8 @@ export const NODE_ONLY_MODULES = {
 
 /** The yaml package's YAML 1.1 tags (build/qjs-stubs/yaml-1.1-tags.js says why they are never used): ~8 KB. */
 const YAML_11_TAGS = /schema\/yaml-1\.1\/(binary|omap|pairs|set|timestamp|schema)\.js$/;
+/** The yaml package's writer (build/qjs-stubs/yaml-stringify.js says why the router never writes YAML). */
+const YAML_WRITER = /stringify\/(stringify|stringifyCollection|stringifyDocument|stringifyPair|stringifyString|foldFlowLines)\.js$/;
 
 function nodeOnlyStubs(root) {
   return {
@@ -51,6 +53,10 @@ function nodeOnlyStubs(root) {
       b.onResolve({ filter: /yaml-1\.1\/\w+\.js$/ }, (args) => {
         const full = join(args.resolveDir, args.path);
         return YAML_11_TAGS.test(full) && full.includes('node_modules/yaml/') ? { path: join(root, 'build', 'qjs-stubs', 'yaml-1.1-tags.js') } : undefined;
+      });
+      b.onResolve({ filter: /(stringify\w*|foldFlowLines)\.js$/ }, (args) => {
+        const full = join(args.resolveDir, args.path);
+        return YAML_WRITER.test(full) && full.includes('node_modules/yaml/') ? { path: join(root, 'build', 'qjs-stubs', 'yaml-stringify.js') } : undefined;
       });
       b.onResolve({ filter: /(linux-backend|seal|review|graph|client-config|yaml-settings)\.ts$/ }, (args) => {
         const full = join(args.resolveDir, args.path);
