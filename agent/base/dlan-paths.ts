@@ -26,6 +26,8 @@ export const gnupgHome = '/etc/dlan/gnupg';
 export const snapshots = '/etc/dlan/snapshots';
 /** Both backends: what dlan owns (common/dlan-ledger.ts). */
 export const ledger = '/etc/dlan/ledger.json';
+/** An apply in progress: the snapshot that undoes it (common/apply-intent.ts). */
+export const applyIntent = '/etc/dlan/apply-intent.json';
 /** Both backends: a file's bytes before dlan first wrote it, below this folder at its own path. */
 export const originals = '/etc/dlan/originals';
 /** Before the one ledger: the Linux backend's own (migrated, then removed). */

@@ -15,12 +15,13 @@ after(() => {
   for (const m of mounts) spawnSync('umount', [m]);
 });
 
-test('the estimate: whole blocks kept, growth of rewritten files, the largest temp copy once, a quarter more (at least 8 KB)', () => {
-  assert.equal(estimateApplyBytes({ kept: [], rewritten: [] }), 2 * BLOCK, 'the margin alone');
+test('the estimate: whole blocks kept, growth of rewritten files, the largest temp copy once, a quarter more (at least 8 KB), 16 KB for the agent\'s own files', () => {
+  const AGENT = 4 * BLOCK; // the intent, pending.json, one state.json rewrite
+  assert.equal(estimateApplyBytes({ kept: [], rewritten: [] }), 2 * BLOCK + AGENT, 'the margin alone');
   // A 10-byte snapshot is one block; a file growing from 1 to 5 KB grows by one block and its temp copy is 2.
-  assert.equal(estimateApplyBytes({ kept: [10], rewritten: [{ before: 1024, after: 5 * 1024 }] }), BLOCK + BLOCK + 2 * BLOCK + 2 * BLOCK);
+  assert.equal(estimateApplyBytes({ kept: [10], rewritten: [{ before: 1024, after: 5 * 1024 }] }), BLOCK + BLOCK + 2 * BLOCK + 2 * BLOCK + AGENT);
   // A file that shrinks or goes away frees nothing in the estimate; its temp copy still counts.
-  assert.equal(estimateApplyBytes({ kept: [], rewritten: [{ before: 40 * BLOCK, after: 39 * BLOCK }, { before: BLOCK, after: null }] }), 39 * BLOCK + 10 * BLOCK);
+  assert.equal(estimateApplyBytes({ kept: [], rewritten: [{ before: 40 * BLOCK, after: 39 * BLOCK }, { before: BLOCK, after: null }] }), 39 * BLOCK + 10 * BLOCK + AGENT);
 });
 
 test('a snapshot estimate covers its JSON (escaped tabs and newlines)', () => {

@@ -10,10 +10,16 @@
 //  - a rewritten file counts its growth, and the largest one once more: a write is atomic (a temp
 //    copy renamed over the old file), so while it is written both exist; writes run one at a time;
 //  - then a quarter more, at least 8 KB (what the estimate does not see: uci's own temp file
-//    format, file system metadata).
+//    format, file system metadata), and 16 KB for dlan's own files around the apply.
 import type { Host } from '../../host/host.ts';
 
 export const BLOCK = 4096;
+/**
+ * What dlan writes around an apply besides the apply itself: the intent naming the snapshot, and
+ * the GitOps cycle's pending confirmation (kept until confirmed) and one atomic rewrite at a time
+ * of state.json or applied-state.json (a temp copy beside the old file).
+ */
+const AGENT_BYTES = 4 * BLOCK;
 
 /** A file an apply rewrites: its size now and after (`null`: absent). */
 export interface SizeChange {
@@ -32,7 +38,7 @@ export function estimateApplyBytes(p: { kept: number[]; rewritten: SizeChange[] 
     largest = Math.max(largest, onFlash(w.after));
   }
   bytes += largest;
-  return bytes + Math.max(2 * BLOCK, Math.ceil(bytes / 4 / BLOCK) * BLOCK);
+  return bytes + Math.max(2 * BLOCK, Math.ceil(bytes / 4 / BLOCK) * BLOCK) + AGENT_BYTES;
 }
 
 /** Bytes a snapshot of these contents takes: JSON strings (escapes included), plus a little per file. */

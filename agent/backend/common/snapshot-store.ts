@@ -13,6 +13,7 @@
 import * as DLAN_PATHS from '../../base/dlan-paths.ts';
 import { underRoot } from '../../base/dlan-paths.ts';
 import type { Host } from '../../host/host.ts';
+import { snapshotsToPrune } from './flash-space.ts';
 
 export interface SnapshotFile {
   /** Path on the router (below `--root`). */
@@ -29,8 +30,7 @@ export interface Snapshot {
   files: SnapshotFile[];
 }
 
-/** How many snapshots are kept: the oldest go when a new one is taken. */
-export const SNAPSHOTS_KEPT = 10;
+export const SNAPSHOT_ID = /^\d{8}T\d{6}Z(-\d{3})*$/;
 
 export const snapshotDir = (root: string) => underRoot(root, DLAN_PATHS.snapshots);
 
@@ -55,7 +55,7 @@ export async function listSnapshots(host: Host, root: string): Promise<string[]>
     .sort();
 }
 
-/** Saves `paths` (router paths) into a new snapshot, keeps the newest SNAPSHOTS_KEPT; returns it. */
+/** Saves `paths` (router paths) into a new snapshot, within the bounds of flash-space.ts (newest kept); returns it. */
 export async function takeSnapshot(host: Host, root: string, opts: { paths: string[]; reason: string }): Promise<Snapshot> {
   const dir = snapshotDir(root);
   await host.files.mkdirp(dir, 0o700);
@@ -68,9 +68,11 @@ export async function takeSnapshot(host: Host, root: string, opts: { paths: stri
     files.push({ path, content, mode: st?.mode ?? null });
   }
   const snap: Snapshot = { id, createdAt: new Date(host.now()).toISOString(), reason: opts.reason, files };
-  await host.files.write(`${dir}/${id}.json`, serializeSnapshot(snap), { mode: 0o600 });
-  const all = [...existing, id].sort();
-  for (const old of all.slice(0, Math.max(0, all.length - SNAPSHOTS_KEPT))) await host.files.remove(`${dir}/${old}.json`);
+  const text = serializeSnapshot(snap);
+  // Pruned first (count and bytes, flash-space.ts): the space is free before the new one needs it.
+  const sized = await Promise.all(existing.map(async (s) => ({ id: s, bytes: (await host.files.stat(`${dir}/${s}.json`))?.size ?? 0 })));
+  for (const old of snapshotsToPrune(sized, text.length)) await host.files.remove(`${dir}/${old}.json`);
+  await host.files.write(`${dir}/${id}.json`, text, { mode: 0o600 });
   return snap;
 }
 
@@ -92,13 +94,29 @@ export async function readSnapshot(host: Host, root: string, id?: string): Promi
 /** Puts every file of the snapshot back below `root`; returns what changed, with what was there. */
 export async function restoreSnapshotFiles(host: Host, root: string, snap: Snapshot): Promise<{ path: string; op: 'add' | 'change' | 'delete'; before: string | null }[]> {
   const changed: { path: string; op: 'add' | 'change' | 'delete'; before: string | null }[] = [];
-  for (const f of snap.files) {
+  const now = new Map<string, string | null>();
+  for (const f of snap.files) now.set(f.path, await host.files.read(underRoot(root, f.path)));
+  // Never more flash than it frees, one file at a time: removals first, then the files that shrink
+  // the most (each write holds one temp copy beside the file it replaces).
+  const grows = (f: SnapshotFile) => (f.content === null ? -Infinity : f.content.length - (now.get(f.path)?.length ?? 0));
+  for (const f of [...snap.files].sort((a, b) => grows(a) - grows(b))) {
     const full = underRoot(root, f.path);
-    const before = await host.files.read(full);
+    const before = now.get(f.path)!;
     if (before === f.content) continue;
+    const mode = f.mode === null ? {} : { mode: f.mode };
     if (f.content === null) await host.files.remove(full);
-    else await host.files.write(full, f.content, f.mode === null ? {} : { mode: f.mode });
+    else
+      await host.files.write(full, f.content, mode).catch(async (e: unknown) => {
+        // No room for the temp copy (ENOSPC, errno 28): the file goes first, then its content is
+        // written. Not atomic, but the snapshot still holds it (and an interrupted apply's intent
+        // names the snapshot), so a death in between is undone by restoring again.
+        if (!/ENOSPC|errno 28/.test(String(e))) throw e;
+        await host.files.remove(full);
+        await host.files.write(full, f.content!, mode);
+      });
     changed.push({ path: f.path, op: f.content === null ? 'delete' : before === null ? 'add' : 'change', before });
   }
+  // Whatever apply was under way, the router is as this snapshot had it (apply-intent.ts).
+  await host.files.remove(underRoot(root, DLAN_PATHS.applyIntent));
   return changed;
 }

@@ -10,6 +10,8 @@ import type { DesiredState } from '../../slice/desired-state.ts';
 import type { Host } from '../../host/host.ts';
 import { listSnapshots, readSnapshot, restoreSnapshotFiles, takeSnapshot } from '../common/snapshot-store.ts';
 import { readLedger, writeLedger } from '../common/dlan-ledger.ts';
+import { underIntent } from '../common/apply-intent.ts';
+import { estimateApplyBytes, requireSpace, snapshotBytes } from '../common/flash-space.ts';
 import { currentLinuxSnapshotId, LINUX_LEDGER } from './linux-ledger-format.ts';
 import { migrateState } from '../common/migrate-state.ts';
 import { runServiceActions } from '../common/run-service-actions.ts';
@@ -61,15 +63,47 @@ async function applyLinux(plan: LinuxPlan, ctx: BackendContext): Promise<ApplyRe
   // nginx -t binds its listen addresses, so nginx is checked once the interfaces have them.
   await checkLinuxFiles(host, root, plan.writes.filter((w) => w.file.role !== 'nginx'));
   const touched = [...plan.files.map((f) => f.path), ...plan.deletes, DLAN_PATHS.ledger, LINUX_FILES.appliedState];
-  const snapshot = (await takeSnapshot(host, root, { paths: touched, reason: `apply ${plan.router}` })).id;
+  const size = (path: string) => plan.reads.get(at(root, path))?.length ?? null;
+  const ledgerSize = size(DLAN_PATHS.ledger) ?? 4096;
+  await requireSpace(
+    host,
+    at(root, DLAN_PATHS.stateDir),
+    estimateApplyBytes({
+      kept: [snapshotBytes(await Promise.all(touched.map((p) => host.files.read(at(root, p))))), ...plan.writes.map((w) => (w.before !== null && !plan.ledger.files[w.file.path] ? w.before.length : 0))],
+      rewritten: [
+        ...plan.writes.map((w) => ({ before: w.before?.length ?? null, after: w.file.content.length })),
+        { before: size(LINUX_FILES.appliedState), after: plan.appliedState.length },
+        { before: ledgerSize, after: 2 * ledgerSize },
+      ],
+    }),
+  );
+  const snap = await takeSnapshot(host, root, { paths: touched, reason: `apply ${plan.router}` });
+  const snapshot = snap.id;
   host.log.log('info', 'linux apply', { router: plan.router, changes: plan.changes.length, actions: plan.actions.length, snapshot });
+  let ran: ApplyResult['ran'] = [];
+  // From here to the ledger, an error puts the snapshot back (files and interfaces); a death leaves the intent naming it.
+  await underIntent(
+    host,
+    root,
+    snap,
+    async () => {
+      ran = await writeLinux(plan, ctx, snapshot);
+    },
+    async () => {
+      await restoreLinux({ ...ctx, reload: false }, snapshot, { manageInterfaces: plan.netSeen !== null });
+    },
+  );
+  return { ...publicPlan(plan), snapshot, ran };
+}
 
+async function writeLinux(plan: LinuxPlan, ctx: BackendContext, snapshot: string): Promise<ApplyResult['ran']> {
+  const { host, root } = ctx;
   const owned = plan.ledger.files;
   const ledger: LinuxLedger = { ...plan.ledger, files: {} };
   try {
     await runNetSteps(host, plan.netSteps, root);
   } catch (e) {
-    throw new Error(`interface reconcile failed (files untouched; snapshot ${snapshot} holds the previous files): ${(e as Error).message}`);
+    throw new Error(`interface reconcile failed (snapshot ${snapshot} holds the previous files): ${(e as Error).message}`);
   }
   ledger.own = plan.ownership;
   await checkLinuxFiles(host, root, plan.writes.filter((w) => w.file.role === 'nginx'));
@@ -91,8 +125,7 @@ async function applyLinux(plan: LinuxPlan, ctx: BackendContext): Promise<ApplyRe
   for (const f of plan.files) ledger.files[f.path] = { originalExisted: owned[f.path]?.originalExisted === true || takenOver.has(f.path) };
   if (plan.changes.length > 0) await writeIfDifferent(host, at(root, LINUX_FILES.appliedState), plan.appliedState);
 
-  const ran = await finishActions(host, root, ledger, plan.actions, ctx.reload);
-  return { ...publicPlan(plan), snapshot, ran };
+  return finishActions(host, root, ledger, plan.actions, ctx.reload);
 }
 
 /** Actions after files were put back by restore/uninstall (and in review): driven by which paths changed. */

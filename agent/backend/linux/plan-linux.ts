@@ -12,6 +12,7 @@ import { requireRouterKey } from '../common/router-key.ts';
 import { openRouterLinkSecrets } from '../../secrets/open-link-secrets.ts';
 import { readCurrentNetState, type CurrentNetState } from './current-net-state.ts';
 import { noNetOwnership, type LinuxLedger, type NetOwnership } from './net-ownership.ts';
+import { refuseInterrupted } from '../common/apply-intent.ts';
 import { readLedger } from '../common/dlan-ledger.ts';
 import { LINUX_LEDGER } from './linux-ledger-format.ts';
 import { readOriginal } from '../common/migrate-state.ts';
@@ -118,6 +119,7 @@ export async function planLinux(state: DesiredState, ctx: BackendContext, opts: 
   const { host, root } = ctx;
   const at = (p: string) => underRoot(root, p);
   const reads: Reads = new Map();
+  await refuseInterrupted(host, root);
   const { ledger } = await readLedger(host, root, LINUX_LEDGER, reads);
   // A sealed preshared key that cannot be opened (LinkSecretError, AgeKeyError) throws here,
   // before apply writes anything. The keys stay in memory: compared with `wg show dump`, set on stdin.

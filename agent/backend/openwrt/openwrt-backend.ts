@@ -18,6 +18,8 @@ import { emptyLedger, ledgerFile, readLedger, serializeLedger, writeLedger } fro
 import { migrateState, readOriginal } from '../common/migrate-state.ts';
 import { keepPending, runServiceActions } from '../common/run-service-actions.ts';
 import { listSnapshots, readSnapshot, restoreSnapshotFiles, takeSnapshot } from '../common/snapshot-store.ts';
+import { refuseInterrupted, underIntent } from '../common/apply-intent.ts';
+import { estimateApplyBytes, requireSpace, snapshotBytes } from '../common/flash-space.ts';
 import { statePaths, type StatePaths } from './openwrt-paths.ts';
 import { noUciOwnership, ownsNothing, type OpenwrtLedger } from './uci-ownership.ts';
 import { OPENWRT_LEDGER } from './openwrt-ledger-format.ts';
@@ -114,6 +116,7 @@ async function computePlan(state: DesiredState | null, ctx: BackendContext): Pro
   const { host } = recording;
   const paths = statePaths(ctx.root);
   const reads: Reads = new Map();
+  await refuseInterrupted(host, ctx.root);
   const { ledger: oldLedger, text: ledgerText } = await readLedger(host, ctx.root, OPENWRT_LEDGER, reads);
   if (state && oldLedger.router !== null && oldLedger.router !== state.router) {
     throw new OwnershipConflictError(`this router was set up by dlan-agent as ${oldLedger.router}, not ${state.router}: run \`dlan-agent uninstall\` first to change its identity`);
@@ -225,7 +228,24 @@ async function computePlan(state: DesiredState | null, ctx: BackendContext): Pro
     files: new Map(fileOps.map((f) => [f.path, f.op])),
     odhcpd,
   };
-  const ledgerChanged = ledgerText !== serializeLedger(ledger);
+  const newLedger = serializeLedger(ledger);
+  const ledgerChanged = ledgerText !== newLedger;
+  // Room on flash, asked before anything is written (flash-space.ts): a full flash is refused here.
+  const uciWrites = packagePlans.filter((p) => p.commands.length > 0);
+  if (uciWrites.length || fileOps.length || ledgerChanged) {
+    const size = (path: string) => reads.get(underRoot(paths.root, path))?.length ?? null;
+    const snapshot = snapshotBytes(snapshotPaths(packagePlans, fileOps, files, oldLedger).map((p) => reads.get(underRoot(paths.root, p)) ?? null));
+    const bytes = estimateApplyBytes({
+      kept: [snapshot, ...[...originalsToSave.values()].map((c) => c.length)],
+      rewritten: [
+        // A package grows by at most its batch's text.
+        ...uciWrites.map((p) => ({ before: size(configPath(p.pkg)), after: (size(configPath(p.pkg)) ?? 0) + p.commands.join('\n').length })),
+        ...fileOps.map((f) => ({ before: size(f.path), after: f.content?.length ?? null })),
+        { before: ledgerText?.length ?? null, after: newLedger.length },
+      ],
+    });
+    await requireSpace(host, paths.stateDir, bytes);
+  }
   return {
     plan: {
       backend: 'openwrt',
@@ -247,6 +267,11 @@ async function computePlan(state: DesiredState | null, ctx: BackendContext): Pro
     // not only on bytes: never skipped, so an endpoint that does not resolve yet is asked for again.
     settled: upstreamAnswers ? null : settledOf(recording.seen),
   };
+}
+
+/** Every file an apply may touch: its snapshot holds them all (with the ledger). */
+function snapshotPaths(packagePlans: PackagePlan[], fileOps: FileOp[], rendered: RenderedFile[], oldLedger: OpenwrtLedger): string[] {
+  return [...packagePlans.map((p) => configPath(p.pkg)), ...fileOps.map((f) => f.path), ...rendered.map((f) => f.path), ...Object.keys(oldLedger.files), LEDGER_PATH];
 }
 
 /** After uninstall: where nothing of the user's changed, put the original bytes back (comments and all). */
@@ -281,29 +306,28 @@ async function execute(ip: InternalPlan, ctx: BackendContext, reason: string): P
   const writing = ip.fileOps.filter((f) => f.op !== 'delete').map((f) => f.path);
   await checkRenderedFiles(host, ip.rendered.filter((f) => writing.includes(f.path)), underRoot(paths.root, DLAN_PATHS.openwrtScratch));
 
-  const snapshot = await takeSnapshot(host, ctx.root, {
-    paths: [...ip.packagePlans.map((p) => configPath(p.pkg)), ...ip.fileOps.map((f) => f.path), ...ip.rendered.map((f) => f.path), ...Object.keys(ip.oldLedger.files), LEDGER_PATH],
-    reason,
+  const snapshot = await takeSnapshot(host, ctx.root, { paths: snapshotPaths(ip.packagePlans, ip.fileOps, ip.rendered, ip.oldLedger), reason });
+  // From here to the ledger, an error puts the snapshot back and a death leaves the intent naming it.
+  await underIntent(host, ctx.root, snapshot, async () => {
+    for (const [path, content] of ip.originalsToSave) {
+      const dest = `${paths.originals}${path}`;
+      if ((await host.files.read(dest)) === null) await host.files.write(dest, content, { mode: 0o600 });
+    }
+    await applyUciPlans(host, createUciRunner(host, { command: uciCommandFromEnv(host), confdir: paths.confdir, savedir: paths.savedir }), paths.confdir, ip.packagePlans);
+    for (const f of ip.fileOps) {
+      if (f.op === 'delete') await host.files.remove(`${paths.root}${f.path}`);
+      else await host.files.write(`${paths.root}${f.path}`, f.content!, { mode: f.mode });
+    }
+    if (ownsNothing(ip.ledger) && ip.ledger.router === null) {
+      await restorePristineFiles(host, ip);
+      // Nothing is owned any more: the saved originals have served their purpose.
+      for (const pkg of Object.keys(ip.oldLedger.own.packages)) await host.files.remove(`${paths.originals}${configPath(pkg)}`);
+      for (const path of Object.keys(ip.oldLedger.files)) await host.files.remove(`${paths.originals}${path}`);
+      await host.files.remove(ledgerFile(ctx.root));
+    } else if (ip.ledgerChanged) {
+      await writeLedger(host, ctx.root, ip.ledger);
+    }
   });
-  for (const [path, content] of ip.originalsToSave) {
-    const dest = `${paths.originals}${path}`;
-    if ((await host.files.read(dest)) === null) await host.files.write(dest, content, { mode: 0o600 });
-  }
-
-  await applyUciPlans(host, createUciRunner(host, { command: uciCommandFromEnv(host), confdir: paths.confdir, savedir: paths.savedir }), paths.confdir, ip.packagePlans);
-  for (const f of ip.fileOps) {
-    if (f.op === 'delete') await host.files.remove(`${paths.root}${f.path}`);
-    else await host.files.write(`${paths.root}${f.path}`, f.content!, { mode: f.mode });
-  }
-  if (ownsNothing(ip.ledger) && ip.ledger.router === null) {
-    await restorePristineFiles(host, ip);
-    // Nothing is owned any more: the saved originals have served their purpose.
-    for (const pkg of Object.keys(ip.oldLedger.own.packages)) await host.files.remove(`${paths.originals}${configPath(pkg)}`);
-    for (const path of Object.keys(ip.oldLedger.files)) await host.files.remove(`${paths.originals}${path}`);
-    await host.files.remove(ledgerFile(ctx.root));
-  } else if (ip.ledgerChanged) {
-    await writeLedger(host, ctx.root, ip.ledger);
-  }
   const ran = ctx.reload ? await runServiceActions(host, ip.plan.actions) : [];
   await keepPending(host, ctx.root, OPENWRT_LEDGER, ran);
   return { ...ip.plan, snapshot: snapshot.id, ran };

@@ -8,9 +8,12 @@ import { firstPackageDifference } from '../uci/uci-model.ts';
 import type { UciRunner } from '../uci/uci-runner.ts';
 
 export class UciApplyError extends Error {
-  constructor(message: string) {
+  /** Refused before the first commit: nothing on the router changed (apply-intent.ts puts nothing back). */
+  nothingChanged: boolean;
+  constructor(message: string, nothingChanged = false) {
     super(message);
     this.name = 'UciApplyError';
+    this.nothingChanged = nothingChanged;
   }
 }
 
@@ -21,7 +24,7 @@ export async function applyUciPlans(host: Host, uci: UciRunner, confdir: string,
   const abort = async (message: string): Promise<never> => {
     for (const p of todo) await uci.discard(p.pkg);
     for (const f of createdFiles) await host.files.remove(f);
-    throw new UciApplyError(`${message}; nothing was committed`);
+    throw new UciApplyError(`${message}; nothing was committed`, true);
   };
   for (const p of todo) await uci.discard(p.pkg); // never replay a stale delta of an interrupted run
   for (const p of todo) {
