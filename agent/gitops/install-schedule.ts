@@ -11,8 +11,11 @@ import { crontabScheduleFor } from './schedule.ts';
 
 export type ScheduleMode = 'cron' | 'daemon' | 'none';
 
-export const AGENT_BIN = '/usr/bin/dlan-agent';
-const CRON_MARK = `${AGENT_BIN} sync`;
+/** Where the cron line calls the agent: the package's wrapper on OpenWrt; on Debian the path
+ * `dlan-agent.service` runs (a program installed by hand belongs in /usr/local/bin). */
+export const AGENT_BIN = { openwrt: '/usr/bin/dlan-agent', linux: '/usr/local/bin/dlan-agent' } as const;
+/** Lines of an earlier init are recognised by either path (Debian lines once called /usr/bin). */
+const CRON_MARKS = [`${AGENT_BIN.openwrt} sync`, `${AGENT_BIN.linux} sync`];
 
 export interface ScheduleResult {
   /** Files written. */
@@ -23,7 +26,7 @@ export interface ScheduleResult {
 }
 
 function withoutAgentLines(text: string): string[] {
-  return text.split('\n').filter((l) => l !== '' && !l.includes(CRON_MARK) && l !== '# dlan-agent: GitOps sync (managed by dlan-agent init)');
+  return text.split('\n').filter((l) => l !== '' && !CRON_MARKS.some((m) => l.includes(m)) && l !== '# dlan-agent: GitOps sync (managed by dlan-agent init)');
 }
 
 export async function installSchedule(host: Host, paths: AgentPaths, openwrt: boolean, mode: ScheduleMode, interval: number): Promise<ScheduleResult> {
@@ -37,7 +40,7 @@ export async function installSchedule(host: Host, paths: AgentPaths, openwrt: bo
     const when = crontabScheduleFor(interval);
     if (when === null) throw new Error(`interval ${interval}s cannot be a crontab schedule: use minutes dividing an hour (60, 300, 900…) or hours dividing a day`);
     const user = openwrt ? '' : 'root ';
-    const line = `${when} ${user}${AGENT_BIN} sync --jitter >/dev/null 2>&1`;
+    const line = `${when} ${user}${openwrt ? AGENT_BIN.openwrt : AGENT_BIN.linux} sync --jitter >/dev/null 2>&1`;
     const text = `${[...kept, '# dlan-agent: GitOps sync (managed by dlan-agent init)', line].join('\n')}\n`;
     if (text !== current) {
       await host.files.write(crontab, text, { mode: openwrt ? 0o600 : 0o644 });

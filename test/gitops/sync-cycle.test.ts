@@ -50,7 +50,12 @@ test('init writes settings, keys and cron line, prints the public_key/age_recipi
   const settings = readFileSync(join(r.root, 'etc/dlan/agent.yaml'), 'utf8');
   assert.match(settings, /repo: file:\/\//);
   assert.match(settings, /router: solo/);
-  assert.match(readFileSync(join(r.root, 'etc/cron.d/dlan-agent'), 'utf8'), /^\*\/10 \* \* \* \* root \/usr\/bin\/dlan-agent sync --jitter/m);
+  // Debian: the cron line calls the agent where dlan-agent.service runs it (one path, no symlink).
+  const unitBin = /^ExecStart=(\S+) run$/m.exec(readFileSync(join(import.meta.dirname, '..', '..', 'packaging', 'debian', 'dlan-agent.service'), 'utf8'))![1];
+  assert.equal(unitBin, '/usr/local/bin/dlan-agent');
+  assert.match(readFileSync(join(r.root, 'etc/cron.d/dlan-agent'), 'utf8'), new RegExp(`^\\*/10 \\* \\* \\* \\* root ${unitBin} sync --jitter`, 'm'));
+  // A line written by an earlier init (which called /usr/bin/dlan-agent) is replaced, not doubled.
+  writeFileSync(join(r.root, 'etc/cron.d/dlan-agent'), '# dlan-agent: GitOps sync (managed by dlan-agent init)\n*/10 * * * * root /usr/bin/dlan-agent sync --jitter >/dev/null 2>&1\n');
   const again = await r.cli('init', '--repo', repo.url, '--router', 'solo', '--interval', '900');
   assert.equal(again.code, 0);
   assert.equal(/public_key: (\S+)/.exec(again.stdout)![1], pub, 'same key on a re-run');
