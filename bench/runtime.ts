@@ -3,13 +3,13 @@
 //   node --import tsx bench/runtime.ts [--runs N]
 //
 // node: wall time of the whole process and its peak RSS (getrusage maxRSS, read at exit by a
-// preloaded hook). QuickJS: there is no native `qjs` on this machine (Debian 12 has no quickjs
-// package; npm has only WebAssembly builds), so the bundle runs in quickjs-emscripten (Bellard's
-// QuickJS 2025-09-13, 32-bit WebAssembly, like a 32-bit MIPS router). Its wall time includes the
-// std/os stand-in's round trips through node and is an upper bound for native qjs; its memory is
-// the engine's own heap (JS_ComputeMemoryUsage "memory used"), not a process RSS: a native qjs
-// process adds its binary and libc (~1–2 MB) to that. Targets (issue 6): QuickJS no-op ≤ 15 MB
-// RSS; node ≤ 50 MB and ≤ 0.3 s.
+// preloaded hook), started with build/node-flags.mjs as the launchers start it. QuickJS: there is
+// no native `qjs` on this machine (Debian 12 has no quickjs package; npm has only WebAssembly
+// builds), so the bundle runs in quickjs-emscripten (Bellard's QuickJS 2025-09-13, 32-bit
+// WebAssembly, like a 32-bit MIPS router). Its wall time includes the std/os stand-in's round trips
+// through node and is an upper bound for native qjs; its memory is the engine's own heap
+// (JS_ComputeMemoryUsage "memory used"), not a process RSS: a native qjs process adds its binary
+// and libc (~1–2 MB) to that. Targets (issue 6): QuickJS no-op ≤ 15 MB RSS; node ≤ 50 MB, ≤ 0.3 s.
 //
 // "no-op sync" (issue #14 item 5; targets QuickJS ≤ 0.1 s and ≤ 10 MB, node ≤ 0.2 s): `sync` of an
 // OpenWrt router (stock tree, uci test double) already at the branch head, on a local bare repo.
@@ -25,6 +25,7 @@ import { makeStockRoot, seedKey, TEST_KEYS } from '../test/backend-openwrt/suppo
 import { ConfigRepo } from '../test/gitops/support/config-repo.ts';
 import { ensureBundles, NODE_BUNDLE, QJS_BUNDLE, ROOT } from '../test/qjs/ensure-bundles.ts';
 import { runQjsModule } from '../test/qjs/qjs-engine.ts';
+import { NODE_FLAGS } from '../build/node-flags.mjs';
 
 const runsArg = process.argv.indexOf('--runs');
 const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 5;
@@ -76,7 +77,7 @@ function benchNode(args: string[], hook: string, env: Record<string, string> = {
   const rss: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     const t0 = process.hrtime.bigint();
-    const r = spawnSync(process.execPath, ['-r', hook, NODE_BUNDLE, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env } });
+    const r = spawnSync(process.execPath, [...NODE_FLAGS, '-r', hook, NODE_BUNDLE, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env } });
     times.push(Number(process.hrtime.bigint() - t0) / 1e6);
     const m = /maxrss-kb=(\d+)/.exec(r.stderr);
     if (r.status !== 0 || !m) throw new Error(`node ${args.join(' ')} failed: ${r.stderr}`);

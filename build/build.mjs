@@ -6,6 +6,7 @@ import { build } from 'esbuild';
 import { chmodSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
+import { NODE_FLAGS } from './node-flags.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const version = JSON.parse(await import('node:fs').then((fs) => fs.readFileSync(join(root, 'package.json'), 'utf8'))).version;
@@ -23,7 +24,9 @@ await build({
   minify: true,
   legalComments: 'none',
   banner: {
-    js: "#!/usr/bin/env node\nimport { createRequire as __dlanCreateRequire } from 'node:module'; const require = __dlanCreateRequire(import.meta.url);",
+    // `env -S` splits the flags (coreutils ≥ 8.30, BSD/macOS env); OpenWrt runs the bundle
+    // through its wrapper instead, which passes the same flags.
+    js: `#!/usr/bin/env -S node ${NODE_FLAGS.join(' ')}\nimport { createRequire as __dlanCreateRequire } from 'node:module'; const require = __dlanCreateRequire(import.meta.url);`,
   },
   define: { __DLAN_VERSION__: JSON.stringify(version) },
   logLevel: 'warning',
