@@ -3,13 +3,15 @@
 //
 //   fetch the head's objects (no checkout) into a fresh repo.incoming, stopped beyond max_repo_mb
 //   → verify the commit's signature → check it descends from the applied commit (deepening the
-//   shallow history as needed) → check it out → it replaces the repo folder.
+//   shallow history as needed) → measure what its checkout would write (files, folders, bytes)
+//   from the objects, against max_repo_mb → check it out → it replaces the repo folder.
 //
 // Anything refused, failed or too large is removed at once: a hostile forge cannot leave data in
 // /var/lib/dlan (RAM on OpenWrt), and a new fetch always starts from an empty folder.
 import { GitError } from '../host/git-client.ts';
 import type { Host } from '../host/host.ts';
 import { checkAncestry, FIRST_DEPTH } from './check-ancestry.ts';
+import { checkCheckoutSize } from './check-checkout-size.ts';
 import type { SyncEnv } from './sync-env.ts';
 import { verifyCommitSignature } from './verify-signature.ts';
 
@@ -20,7 +22,7 @@ export type FetchedCommit =
    * Refused, and recorded: not tried again until the branch moves; except (`record: false`) when
    * the router cannot check signatures at all (verifier missing), which says nothing about the commit.
    */
-  | { kind: 'refused'; sha: string; phase: 'fetch' | 'verify' | 'ancestry'; reason: string; record?: false }
+  | { kind: 'refused'; sha: string; phase: 'fetch' | 'verify' | 'ancestry' | 'checkout'; reason: string; record?: false }
   /** The remote or git failed (unreachable, missing branch…). */
   | { kind: 'error'; error: unknown };
 
@@ -59,6 +61,9 @@ export async function fetchCommit(env: SyncEnv, remoteSha: string, applied: stri
       const ancestry = await opts.time('ancestry', () => checkAncestry(git, dir, applied, sha, deepen));
       if (!ancestry.ok) return { kind: 'refused', sha, phase: 'ancestry', reason: ancestry.reason };
     }
+    // A small pack can expand at checkout (zeros, many files, a tree repeated under itself).
+    const size = await checkCheckoutSize(git, dir, sha, settings.maxRepoBytes);
+    if (!size.ok) return { kind: 'refused', sha, phase: 'checkout', reason: size.reason };
     await git.checkout(dir, sha, { timeoutMs: FETCH_TIMEOUT_MS });
     await removeTree(host, paths.repoDir);
     await files(host, 'mv', ['--', dir, paths.repoDir]);

@@ -113,6 +113,20 @@ export function createExecGit(host: Host): GitClient {
       await git(['clean', '-q', '-ffdx'], 'git checkout', o);
     },
 
+    async listTree(dir, tree, maxBytes) {
+      const o = { dir, timeoutMs: LOCAL_TIMEOUT_MS };
+      const rev = `${tree}^{tree}`;
+      // The object's size first: the listing of a huge tree would be held whole in memory (node) or /tmp (QuickJS).
+      const size = Number(await git(['cat-file', '-s', rev], 'git cat-file', o));
+      if (!(size <= maxBytes)) throw new GitError(`a folder whose list of entries takes ${size} bytes (more than ${maxBytes})`, 'too-large');
+      // `mode type sha size\tname`, NUL-terminated, names unquoted; size `-` for a folder or submodule.
+      return (await git(['ls-tree', '-l', '-z', rev], 'git ls-tree', o)).split('\0').filter(Boolean).map((line) => {
+        const tab = line.indexOf('\t');
+        const [, type = '', sha = '', bytes] = line.slice(0, tab).split(/ +/);
+        return { type, sha, size: Number(bytes) || 0, name: line.slice(tab + 1) };
+      });
+    },
+
     async localHead(dir) {
       if (!(await isClone(dir))) return null;
       const r = await run(['rev-parse', '--verify', '-q', 'HEAD^{commit}'], { dir, timeoutMs: 10_000 });

@@ -38,13 +38,22 @@ export class GitError extends Error {
     message: string,
     /**
      * `unreachable`: the remote could not be reached (network, DNS, auth); `missing`: the branch
-     * does not exist; `too-large`: a fetch outgrew its size bound and was stopped.
+     * does not exist; `too-large`: a fetch outgrew its size bound and was stopped (or a tree was too large to list).
      */
     readonly kind: 'unreachable' | 'missing' | 'too-large' | 'failed' = 'failed',
   ) {
     super(message);
     this.name = 'GitError';
   }
+}
+
+/** One entry of a tree: a file (`blob`, symlinks too), a folder (`tree`) or a submodule (`commit`). */
+export interface GitTreeEntry {
+  type: string;
+  sha: string;
+  /** Bytes of a blob; 0 for a folder or a submodule. */
+  size: number;
+  name: string;
 }
 
 /** How much history a fetch brings: `depth` commits from the head, or `deepen` more than the present history. */
@@ -72,6 +81,11 @@ export interface GitClient {
    * must not make the agent read outside it), untracked files removed.
    */
   checkout(dir: string, sha: string, opts: { timeoutMs: number }): Promise<void>;
+  /**
+   * The entries of one tree (for a commit: its root tree), read from the objects: nothing is
+   * written. A tree object larger than `maxBytes` is not listed (GitError `too-large`).
+   */
+  listTree(dir: string, tree: string, maxBytes: number): Promise<GitTreeEntry[]>;
   /** The commit checked out in `dir`; `null` when `dir` is not a clone (yet). */
   localHead(dir: string): Promise<string | null>;
   commitInfo(dir: string, sha: string): Promise<GitCommitInfo>;

@@ -126,3 +126,22 @@ test('the QuickJS daemon runtime: every interval cronExpressionFor makes has its
   assert.equal(linuxSignalNumber('SIGUSR1', false), 10);
   assert.equal(linuxSignalNumber('SIGTERM', true), 15);
 });
+
+test('QuickJS: a commit whose small pack expands at checkout (20 MB of zeros) is refused from `git ls-tree -z` before anything is checked out', { timeout: 120_000 }, async () => {
+  const repo = new ConfigRepo();
+  const sha = repo.commit('zeros', { 'dlan.yaml': 'version: 1\n', 'zeros.bin': '\0'.repeat(20 << 20) });
+  const root = join(tmpdir(), `dlan-qjs-checkout-bound-${process.pid}`);
+  try {
+    makeRouter(root, newIdentity());
+    const init = await runQjs(['init', '--repo', repo.url, '--router', 'r1', '--schedule', 'none', '--max-repo-mb', '1', '--root', root]);
+    assert.equal(init.code, 0, init.stderr);
+    const sync = await runQjs(['sync', '--root', root]);
+    assert.equal(sync.code, 1, sync.stdout + sync.stderr);
+    assert.match(sync.stdout, new RegExp(`refused ${sha.slice(0, 12)}: checking it out would write (at least )?20\\.0 MB in 2 files and 0 folders, counted in 4 KB blocks: more than max_repo_mb \\(1 MB\\)`));
+    assert.ok(!existsSync(join(root, 'var/lib/dlan/repo.incoming')) && !existsSync(join(root, 'var/lib/dlan/repo/zeros.bin')), 'nothing checked out, the fetch removed');
+    const state = JSON.parse(readFileSync(join(root, 'etc/dlan/state.json'), 'utf8'));
+    assert.deepEqual(state.failedCommits.map((f: { sha: string; phase: string }) => [f.sha, f.phase]), [[sha, 'checkout']]);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
