@@ -19,6 +19,7 @@ import { ensureBundles, NODE_BUNDLE, ROOT } from '../test/qjs/ensure-bundles.ts'
 import { denseDocuments, HEAP_CAP_MB, hostileDocuments, measure, tenThousandRouterFiles, tenThousandRouters } from '../test/security/support/hostile-configs.ts';
 import { generateMesh } from './render-scale.ts';
 import { NODE_FLAGS } from '../build/node-flags.mjs';
+import { MAX_YAML_NODES } from '../agent/config/yaml-bounds.ts';
 
 const reference = readFileSync(join(ROOT, 'examples', 'reference', 'dlan.yaml'), 'utf8');
 const cases: [string, Record<string, string>][] = [
@@ -38,8 +39,9 @@ if (!process.argv.includes('--dense-only')) {
 
 /** Under every bound, so parsed in full and refused by the schema: the heaviest a load gets. */
 const underBounds = (): [string, Record<string, string>][] => [
-  ['a 59 000-item flow list (under the node bound)', { 'dlan.yaml': `version: 1\nx: [${'1,'.repeat(58_999)}1]\n` }],
-  ['a 20 000-key mapping', { 'dlan.yaml': `version: 1\nx:\n${Array.from({ length: 20_000 }, (_, i) => `  k${i}: 1\n`).join('')}` }],
+  // Just under the node bound: parsed and composed in full, refused only by the schema.
+  [`a ${MAX_YAML_NODES - 5}-item flow list (under the node bound)`, { 'dlan.yaml': `version: 1\nx: [${'1,'.repeat(MAX_YAML_NODES - 6)}1]\n` }],
+  [`a ${MAX_YAML_NODES / 2 - 5}-key mapping (under the node bound)`, { 'dlan.yaml': `version: 1\nx:\n${Array.from({ length: MAX_YAML_NODES / 2 - 5 }, (_, i) => `  k${i}: 1\n`).join('')}` }],
 ];
 const dense: [string, Record<string, string>][] = [
   ['baseline: the reference example (valid)', { 'dlan.yaml': reference }],
