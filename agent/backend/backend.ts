@@ -11,7 +11,8 @@
 //                        never `uci export` or the resolver) and throws StalePlanError when the
 //                        router changed in between: the caller plans again, explicitly.
 //   snapshots(ctx)       ids of the snapshots taken before applies, oldest first
-//   restore(ctx, id?)    puts a snapshot back; uninstall(ctx) removes everything dlan owns
+//   restore(ctx, id?)    puts a snapshot back (or, `onlyDrift`, only what dlan owned in it and no
+//                        longer matches it); uninstall(ctx) removes everything dlan owns
 import type { Host } from '../host/host.ts';
 import type { LinkSecrets } from '../secrets/open-link-secrets.ts';
 import type { DesiredState } from '../slice/desired-state.ts';
@@ -116,6 +117,10 @@ export interface RenderInputs {
   upstreamAnswers?: Record<string, string[]>;
 }
 
+export interface RestoreOptions {
+  onlyDrift?: boolean;
+}
+
 export interface Backend {
   name: BackendName;
   /** Pure: no I/O. */
@@ -126,8 +131,14 @@ export interface Backend {
   apply(prepared: PreparedChange, ctx: BackendContext): Promise<ApplyResult>;
   /** Snapshot ids, oldest first. */
   snapshots(ctx: BackendContext): Promise<string[]>;
-  /** Puts back the files of a snapshot (the latest when id is omitted) and reruns the actions. */
-  restore(ctx: BackendContext, snapshotId?: string): Promise<ApplyResult>;
+  /**
+   * Puts back the files of a snapshot (the latest when id is omitted) and reruns the actions.
+   * `onlyDrift` (a manual rollback kept while it holds): only what dlan owned when the snapshot was
+   * taken (its ledger) and no longer matches it, as a drift correction (cause `drift`), with the
+   * actions of just that; what dlan did not own is left as it is now, and a router that still
+   * matches is not written to at all (no changes).
+   */
+  restore(ctx: BackendContext, snapshotId?: string, opts?: RestoreOptions): Promise<ApplyResult>;
   /** Removes everything dlan-agent owns and restores what it took over. */
   uninstall(ctx: BackendContext): Promise<ApplyResult>;
 }

@@ -67,6 +67,8 @@ export interface DriftRecord {
   cause?: 'drift' | 'upstreams';
   /** With cause `upstreams`: `name: old → new` of each name whose answer changed. */
   upstreams?: string[];
+  /** Put back to the config a manual rollback restored (this snapshot), not to the held commit `sha`. */
+  kept?: string;
 }
 
 export interface SettledRecord extends Settled {

@@ -1,15 +1,16 @@
 // `dlan-agent rollback` by hand keeps the applied commit known (issue #12 item 11): status used to
 // read "nothing applied yet" after it. The commit is held: status says failed with the reason,
-// sync neither applies it again nor "corrects" the restored config back to it, and
-// `sync --retry-failed` applies it anew.
+// sync neither applies it again nor "corrects" the restored config back to it (an edit of the
+// restored config is put back to it: rollback-keeps-restored.test.ts), and `sync --retry-failed`
+// applies it anew.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { ConfigRepo } from './support/config-repo.ts';
 import { calls, currentFile, fakeBackend } from './support/fake-backend.ts';
 import { Router, soloConfig } from './support/harness.ts';
 
-test('after a manual rollback status shows the applied commit, held; sync leaves the restored config alone', { timeout: 90_000 }, async () => {
+test('after a manual rollback status shows the applied commit, held; sync keeps the restored config, never the held commit', { timeout: 90_000 }, async () => {
   const repo = new ConfigRepo();
   repo.commit('one', { 'dlan.yaml': soloConfig() });
   const r = new Router(fakeBackend());
@@ -34,6 +35,13 @@ test('after a manual rollback status shows the applied commit, held; sync leaves
   assert.match(s.stdout, /failed before: rolled back by hand/);
   assert.ok(!calls(r.root).slice(n).includes('apply-start'), 'neither applied again nor corrected back to it');
   assert.equal(readFileSync(currentFile(r.root), 'utf8'), restored);
+
+  writeFileSync(currentFile(r.root), '{"edited": true}\n');
+  const kept = await r.cli('sync');
+  assert.equal(kept.code, 0, kept.stdout);
+  assert.match(kept.stdout, /^drift-corrected: .*drift on the restored config corrected \(1 item\(s\)\)/);
+  assert.equal(readFileSync(currentFile(r.root), 'utf8'), restored, 'the restored config, put back');
+  assert.ok(!calls(r.root).slice(n).includes('apply-start'), 'still not the held commit');
 
   const retry = await r.cli('sync', '--retry-failed');
   assert.equal(retry.code, 0, retry.stdout);

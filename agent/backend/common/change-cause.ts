@@ -24,7 +24,7 @@ export function withCauses(diffs: Difference[], keyOf: (d: Difference) => string
   return diffs.map((d) => ({ ...d, cause: causeOf(keyOf(d), now, withLastAnswers, last) }));
 }
 
-/** Restore and uninstall are the operator's decision: reported as config. */
-export function byOperator(diffs: Difference[]): PlannedChange[] {
-  return diffs.map((d) => ({ ...d, cause: 'config' }));
+/** Restore and uninstall are the operator's decision: reported as config (`drift`: a restored config kept). */
+export function byOperator(diffs: Difference[], cause: ChangeCause = 'config'): PlannedChange[] {
+  return diffs.map((d) => ({ ...d, cause }));
 }

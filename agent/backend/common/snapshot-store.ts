@@ -13,6 +13,7 @@
 import * as DLAN_PATHS from '../../base/dlan-paths.ts';
 import { underRoot } from '../../base/dlan-paths.ts';
 import type { Host } from '../../host/host.ts';
+import { parseLedger, type Ledger, type LedgerFormat } from './dlan-ledger.ts';
 import { snapshotsToPrune } from './flash-space.ts';
 
 export interface SnapshotFile {
@@ -119,4 +120,16 @@ export async function restoreSnapshotFiles(host: Host, root: string, snap: Snaps
   // Whatever apply was under way, the router is as this snapshot had it (apply-intent.ts).
   await host.files.remove(underRoot(root, DLAN_PATHS.applyIntent));
   return changed;
+}
+
+/**
+ * What dlan owned when `snap` was taken (the ledger it holds; none before the first apply) and
+ * the files it owned then whose bytes differ from the snapshot now. Shared files (OpenWrt's UCI
+ * packages) are not among the ledger's files: the backend compares what it owns in them itself.
+ */
+export async function ownedDrift<Own>(host: Host, root: string, snap: Snapshot, f: LedgerFormat<Own>): Promise<{ ledger: Ledger<Own>; files: SnapshotFile[] }> {
+  const ledger = parseLedger(snap.files.find((x) => x.path === DLAN_PATHS.ledger)?.content ?? null, `snapshot ${snap.id}`, f);
+  const files: SnapshotFile[] = [];
+  for (const x of snap.files) if (ledger.files[x.path] && (await host.files.read(underRoot(root, x.path))) !== x.content) files.push(x);
+  return { ledger, files };
 }

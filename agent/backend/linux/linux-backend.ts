@@ -3,14 +3,14 @@
 // bird and a private nginx. Same contract as the OpenWrt backend: plan writes nothing; apply
 // snapshots what it touches, writes only what differs, runs only the actions the changes need;
 // a second apply does nothing at all.
-import type { ApplyResult, Backend, BackendContext, Difference, Plan, ServiceAction } from '../backend.ts';
+import type { ApplyResult, Backend, BackendContext, Difference, Plan, RestoreOptions, ServiceAction } from '../backend.ts';
 import { byOperator } from '../common/change-cause.ts';
 import { prepare, takePrepared } from '../common/prepared-change.ts';
 import type { DesiredState } from '../../slice/desired-state.ts';
 import type { Host } from '../../host/host.ts';
-import { listSnapshots, readSnapshot, restoreSnapshotFiles, takeSnapshot } from '../common/snapshot-store.ts';
+import { listSnapshots, ownedDrift, readSnapshot, restoreSnapshotFiles, takeSnapshot } from '../common/snapshot-store.ts';
 import { readLedger, writeLedger } from '../common/dlan-ledger.ts';
-import { underIntent } from '../common/apply-intent.ts';
+import { refuseInterrupted, underIntent } from '../common/apply-intent.ts';
 import { estimateApplyBytes, requireSpace, snapshotBytes } from '../common/flash-space.ts';
 import { currentLinuxSnapshotId, LINUX_LEDGER } from './linux-ledger-format.ts';
 import { migrateState } from '../common/migrate-state.ts';
@@ -143,10 +143,18 @@ export function actionsForPaths(paths: string[], root: string, manager: ServiceM
   return actions;
 }
 
-async function restoreLinux(ctx: BackendContext, snapshotId: string | undefined, opts: LinuxBackendOptions): Promise<ApplyResult> {
+/**
+ * Puts a snapshot back, files then interfaces. `onlyDrift`: only the files dlan owned then (all of
+ * them its own) whose bytes differ now, the ledger left as it is; the interfaces are reconciled
+ * with the restored state as after any restore, so a link deleted by hand comes back too.
+ */
+async function restoreLinux(ctx: BackendContext, snapshotId: string | undefined, opts: LinuxBackendOptions, how: RestoreOptions = {}): Promise<ApplyResult> {
   const { host, root } = ctx;
   await migrateState(host, root, LINUX_LEDGER);
-  const manifest = await readSnapshot(host, root, snapshotId && currentLinuxSnapshotId(snapshotId));
+  const snap = await readSnapshot(host, root, snapshotId && currentLinuxSnapshotId(snapshotId));
+  // Kept, not chosen: an apply that died half way is for `restore` to put back, never glossed over.
+  if (how.onlyDrift) await refuseInterrupted(host, root);
+  const manifest = how.onlyDrift ? { ...snap, files: (await ownedDrift(host, root, snap, LINUX_LEDGER)).files } : snap;
   const before = (await readLedger(host, root, LINUX_LEDGER)).ledger.own;
   const changedPaths = (await restoreSnapshotFiles(host, root, manifest)).map((f) => f.path);
   const restoredLedger = (await readLedger(host, root, LINUX_LEDGER)).ledger;
@@ -180,7 +188,7 @@ async function restoreLinux(ctx: BackendContext, snapshotId: string | undefined,
   const nftGone = changedPaths.includes(LINUX_FILES.nftRuleset) && (await host.files.read(at(root, LINUX_FILES.nftRuleset))) === null;
   const actions = actionsForPaths(changedPaths, root, await detectServiceManager(host, root), nftGone);
   const ledger: LinuxLedger = { ...restoredLedger, own: ownership };
-  const changes = byOperator([...steps.map((s) => s.change), ...changedPaths.map((p) => ({ kind: 'file', target: p, op: 'change' as const, detail: `restored from snapshot ${manifest.id}` }))]);
+  const changes = byOperator([...steps.map((s) => s.change), ...changedPaths.map((p) => ({ kind: 'file', target: p, op: 'change' as const, detail: `restored from snapshot ${manifest.id}` }))], how.onlyDrift ? 'drift' : 'config');
   const ran = await finishActions(host, root, ledger, actions, ctx.reload);
   return { backend: 'linux', router: state?.router ?? '', changes, actions, snapshot: manifest.id, ran };
 }
@@ -251,7 +259,7 @@ export function createLinuxBackend(opts: LinuxBackendOptions = {}): Backend {
       await LINUX_LEDGER.old.migrateSnapshots!(ctx.host, ctx.root);
       return listSnapshots(ctx.host, ctx.root);
     },
-    restore: async (ctx, id) => restoreLinux(await inNs(ctx), id, opts),
+    restore: async (ctx, id, how) => restoreLinux(await inNs(ctx), id, opts, how),
     uninstall: async (ctx) => uninstallLinux(await inNs(ctx), opts),
   };
 }

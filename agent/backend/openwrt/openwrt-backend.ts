@@ -17,27 +17,27 @@ import { checkRenderedFiles } from './apply/check-files.ts';
 import { emptyLedger, ledgerFile, readLedger, serializeLedger, writeLedger } from '../common/dlan-ledger.ts';
 import { migrateState, readOriginal } from '../common/migrate-state.ts';
 import { keepPending, runServiceActions } from '../common/run-service-actions.ts';
-import { listSnapshots, readSnapshot, restoreSnapshotFiles, takeSnapshot } from '../common/snapshot-store.ts';
+import { listSnapshots, ownedDrift, readSnapshot, restoreSnapshotFiles, takeSnapshot, type Snapshot } from '../common/snapshot-store.ts';
 import { refuseInterrupted, underIntent } from '../common/apply-intent.ts';
 import { estimateApplyBytes, requireSpace, snapshotBytes } from '../common/flash-space.ts';
 import { statePaths, type StatePaths } from './openwrt-paths.ts';
-import { noUciOwnership, ownsNothing, type OpenwrtLedger } from './uci-ownership.ts';
+import { noUciOwnership, ownsNothing, type OpenwrtLedger, type PackageLedger } from './uci-ownership.ts';
 import { OPENWRT_LEDGER } from './openwrt-ledger-format.ts';
 import { checkDeviceConflicts } from './plan/check-device-conflicts.ts';
 import { unifiedDiff } from '../common/unified-diff.ts';
 import type { ChangeSummary } from './plan/procd-service-rules.ts';
 import { planServiceActions } from './plan/procd-service-rules.ts';
 import type { PackagePlan } from './plan/plan-uci-package.ts';
-import { OwnershipConflictError, planUciPackage } from './plan/plan-uci-package.ts';
+import { matches, OwnershipConflictError, planUciPackage } from './plan/plan-uci-package.ts';
 import type { RenderedFile } from './render/render-files.ts';
 import { NGINX_STREAM_FILE } from './render/render-files.ts';
 import { openwrtTexts, renderOpenwrt, type OpenwrtRendering } from './render/render-openwrt.ts';
-import { UCI_PACKAGES, type RenderedUci } from './render/rendered-uci.ts';
+import { UCI_PACKAGES, type RenderedSection, type RenderedUci, type SectionSelector } from './render/rendered-uci.ts';
 import type { RenderRecord } from '../common/change-cause.ts';
 import { requireRouterKey } from '../common/router-key.ts';
 import { describeMissingPackages, missingPackages } from './required-packages.ts';
 import { parseUciText } from '../../base/parse-uci-text.ts';
-import { samePackage } from './uci/uci-model.ts';
+import { getOption, samePackage, type UciPackage, type UciSection, type UciValue } from './uci/uci-model.ts';
 import { createUciRunner, uciCommandFromEnv } from './uci/uci-runner.ts';
 
 const WG_INTERFACE = 'wg0';
@@ -350,6 +350,64 @@ function summaryForRestore(changed: Map<string, 'add' | 'change' | 'delete'>, ne
   };
 }
 
+/** The stock section an adopted selector names in `p` (not one dlan created), as the planner finds it. */
+function adoptedIn(p: UciPackage, sel: SectionSelector, owned: Record<string, unknown>): UciSection | undefined {
+  const ofType = p.sections.filter((s) => s.type === sel.type);
+  if (sel.index !== undefined && sel.name === undefined && !sel.match) return ofType[sel.index];
+  return ofType.find((s) => !(s.name !== null && s.name in owned) && matches(s, sel));
+}
+
+/** dlan's sections of a package as a snapshot holds it, as the planner's input: each with dlan's options as they were. */
+function sectionsAsThen(was: UciPackage, pl: PackageLedger): RenderedSection[] {
+  const options = (s: UciSection | undefined, names: string[]) => names.map((o): [string, UciValue | null] => [o, (s && getOption(s, o)) ?? null]);
+  const out: RenderedSection[] = Object.entries(pl.adopted).map(([name, a]) => ({ name, type: a.selector.type, adopt: a.selector, options: options(adoptedIn(was, a.selector, pl.owned), Object.keys(a.original)) }));
+  for (const [name, o] of Object.entries(pl.owned)) {
+    const s = was.sections.find((x) => x.name === name);
+    if (s) out.push({ name, type: s.type, options: options(s, o.options) });
+  }
+  return out;
+}
+
+/**
+ * `restore(…, {onlyDrift})`: what dlan owned in `snap` put back where the router no longer has
+ * it. In a UCI package only dlan's sections and options (the snapshot's ledger), through the
+ * apply's planner and checked `uci batch`, so a user's edit elsewhere in the file stays; dlan's
+ * files byte for byte. While everything matches it reads files only: no `uci`, no write.
+ */
+async function keepSnapshot(ctx: BackendContext, paths: StatePaths, snap: Snapshot): Promise<ApplyResult> {
+  const { host } = ctx;
+  await refuseInterrupted(host, ctx.root);
+  const { ledger, files } = await ownedDrift(host, ctx.root, snap, OPENWRT_LEDGER);
+  const plans: PackagePlan[] = [];
+  for (const [pkg, pl] of Object.entries(ledger.own.packages)) {
+    const was = snap.files.find((f) => f.path === configPath(pkg))?.content ?? null;
+    const now = await host.files.read(`${paths.confdir}/${pkg}`);
+    if (was === null || was === now) continue;
+    const p = planUciPackage({ pkg, current: now === null ? null : parseUciText(now, pkg), ledger: pl, mode: 'apply', rendered: sectionsAsThen(parseUciText(was, pkg), pl), replace: [] });
+    if (p.commands.length) plans.push(p);
+  }
+  await checkNoPendingUserChanges(host, paths.root, plans.map((p) => p.pkg), new Map());
+  await applyUciPlans(host, createUciRunner(host, { command: uciCommandFromEnv(host), confdir: paths.confdir, savedir: paths.savedir }), paths.confdir, plans);
+  const restored = files.length ? await restoreSnapshotFiles(host, ctx.root, { ...snap, files }) : [];
+  if (plans.length) {
+    // A section the planner had to create again (its stock one gone) is dlan's: the ledger says so.
+    const current = (await readLedger(host, ctx.root, OPENWRT_LEDGER)).ledger;
+    for (const p of plans) if (p.ledger) current.own.packages[p.pkg] = p.ledger;
+    await writeLedger(host, ctx.root, current);
+  }
+  const actions = planServiceActions({
+    packages: new Set(plans.map((p) => p.pkg)),
+    peersChanged: plans.some((p) => p.pkg === 'network' && p.changedTypes.has(`wireguard_${WG_INTERFACE}`)),
+    wgInterface: WG_INTERFACE,
+    files: new Map(restored.map((f) => [f.path, f.op])),
+    odhcpd: null,
+  });
+  const ran = ctx.reload ? await runServiceActions(host, actions) : [];
+  if (actions.length) await keepPending(host, ctx.root, OPENWRT_LEDGER, ran);
+  const changes = [...plans.flatMap((p) => p.changes), ...restored.map((f): Difference => ({ kind: 'file', target: f.path, op: f.op, detail: `restored from snapshot ${snap.id}` }))];
+  return { backend: 'openwrt', router: ledger.router ?? '', changes: byOperator(changes, 'drift'), actions, snapshot: snap.id, ran };
+}
+
 export const openwrtBackend: Backend = {
   name: 'openwrt',
 
@@ -380,11 +438,12 @@ export const openwrtBackend: Backend = {
     return execute(await computePlan(null, ctx), ctx, 'uninstall');
   },
 
-  async restore(ctx, snapshotId) {
+  async restore(ctx, snapshotId, opts) {
     const { host } = ctx;
     const paths = statePaths(ctx.root);
     await migrateState(host, ctx.root, OPENWRT_LEDGER);
     const snap = await readSnapshot(host, ctx.root, snapshotId);
+    if (opts?.onlyDrift) return keepSnapshot(ctx, paths, snap);
     const changed = new Map<string, 'add' | 'change' | 'delete'>();
     const changes: Difference[] = [];
     const networkTexts: (string | null)[] = [];

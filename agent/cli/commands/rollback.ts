@@ -17,8 +17,9 @@ export const rollbackCommand: Command = {
        dlan-agent rollback --if-unconfirmed TOKEN [--root DIR]
 
 Puts back the snapshot taken before the last apply (or snapshot ID) and holds the applied
-commit: \`sync\` does not apply it again until the branch moves (or --retry-failed). A change
-still waiting for confirmation is rolled back first.
+commit: \`sync\` does not apply it again until the branch moves (or --retry-failed), and
+meanwhile puts back what dlan owns in that snapshot when it is edited. A change still waiting
+for confirmation is rolled back first.
 
   --if-unconfirmed TOKEN   the rollback timer's call: roll back only if unconfirmed
   --snapshot ID            the snapshot to restore (default: the last one)
@@ -60,15 +61,16 @@ ${ROOT_FLAG_HELP}`,
         }
         const backend = await env.deps.selectBackend(host, root, env.settings.netns);
         const result = await backend.restore({ host, root, reload: env.reload }, stringFlag(args, 'snapshot'));
-        // The applied commit stays known (status shows it, held); sync leaves the restored config
-        // alone (no drift correction back to that commit) until the branch moves.
+        // The applied commit stays known (status shows it, held); until a commit is applied, sync
+        // corrects drift to the restored config (this snapshot, from the rollback record), never
+        // back to that commit.
         const sha = (await loadState(host, paths.stateFile)).state.applied?.sha ?? null;
         const at = isoTime(host.now());
         const reason = `rolled back by hand to snapshot ${result.snapshot ?? '?'}`;
         if (sha) await writeHold(host, paths.holdFile, { sha, at, reason });
         await recordRollbackAlone(env)({ at, sha, snapshot: result.snapshot, reason, by: 'manual', error: null, message: reason, holdCommit: true, ms: 0 });
         log.log('warn', `phase=rollback ${reason}`, { commit: shortSha(sha), by: 'manual' });
-        ctx.stdout(`${reason}; commit ${shortSha(sha)} will not be applied again until the branch moves\n`);
+        ctx.stdout(`${reason}; commit ${shortSha(sha)} will not be applied again until the branch moves, and sync keeps the restored config meanwhile\n`);
         return result.ran.every((r) => r.ok) ? 0 : 1;
       } finally {
         await lock.lock.release();

@@ -28,12 +28,12 @@ export type CycleEnd =
 export type DriftEnd =
   /** `settled`: the plan found nothing to do and named what it read (a later no-op may skip it). */
   | { kind: 'none'; settled?: SettledRecord }
-  | { kind: 'corrected'; sha: string; targets: string[]; moved: string[]; upstreamAnswers: Record<string, string[]> | null; settled: SettledRecord | null }
+  /** `kept`: the snapshot a manual rollback restored, put back (the held commit is not applied). */
+  | { kind: 'corrected'; sha: string; targets: string[]; moved: string[]; upstreamAnswers: Record<string, string[]> | null; settled: SettledRecord | null; kept?: string }
   | { kind: 'failed'; message: string };
 
-/** Whether the cycle checks the applied commit for drift after this ending (not when that commit is held: rolled back by hand). */
-export function wantsDriftCheck(end: CycleEnd, applied: string | undefined): boolean {
-  if (end.kind === 'held' && end.sha === applied) return false;
+/** Whether the cycle checks for drift after this ending (against the applied commit, or the config a manual rollback of it restored: drift-phase.ts). */
+export function wantsDriftCheck(end: CycleEnd): boolean {
   return end.kind === 'unchanged' || end.kind === 'refused' || end.kind === 'failed' || end.kind === 'unreachable' || end.kind === 'held';
 }
 
@@ -71,12 +71,14 @@ function driftState(state: AgentState, drift: DriftEnd, at: string): { state: Ag
       ...state,
       upstreamAnswers: drift.upstreamAnswers,
       settled: drift.settled,
-      drift: upstreams ? { at, sha: drift.sha, changes: drift.targets, cause: 'upstreams', upstreams: drift.moved } : { at, sha: drift.sha, changes: drift.targets, cause: 'drift' },
+      drift: upstreams
+        ? { at, sha: drift.sha, changes: drift.targets, cause: 'upstreams', upstreams: drift.moved }
+        : { at, sha: drift.sha, changes: drift.targets, cause: 'drift', ...(drift.kept ? { kept: drift.kept } : {}) },
     },
     reports: [
       upstreams
         ? { event: 'upstreams-changed', sha: drift.sha, state: 'success', description: `upstreams changed: ${drift.moved.join('; ')}`, forge: false }
-        : { event: 'drift-corrected', sha: drift.sha, state: 'success', description: `drift corrected: ${drift.targets.length} item(s)`, forge: false },
+        : { event: 'drift-corrected', sha: drift.sha, state: 'success', description: `drift corrected: ${drift.targets.length} item(s)${drift.kept ? ' (the restored config kept)' : ''}`, forge: false },
     ],
   };
 }
@@ -127,7 +129,7 @@ function refused(state: AgentState, end: Extract<CycleEnd, { kind: 'refused' | '
   const held = end.kind === 'refused';
   const next = failed(held ? { ...state, failedCommits: pushBounded(state.failedCommits.filter((f) => f.sha !== sha), { sha, at, phase, reason }) } : state, sha, phase, reason, at);
   const what = held ? 'refused' : 'cannot apply';
-  const r = ending(next, sha, held ? 'refused' : 'error', phase, `${what} ${shortSha(sha)}: ${reason}${drift.kind === 'corrected' ? ' (drift on the applied commit corrected)' : ''}`);
+  const r = ending(next, sha, held ? 'refused' : 'error', phase, `${what} ${shortSha(sha)}: ${reason}${drift.kind === 'corrected' ? ` (drift on the ${drift.kept ? 'restored config' : 'applied commit'} corrected)` : ''}`);
   r.logs.push({ level: 'error', message: `phase=${phase} ${what} commit ${shortSha(sha)}: ${reason}`, fields: { commit: shortSha(sha) } });
   r.reports.push({ event: held ? 'refused' : 'error', sha, state: 'failure', description: `${what} (${phase}): ${reason}` });
   return r;
@@ -152,7 +154,8 @@ export function endCycle(state: AgentState, end: CycleEnd, drift: DriftEnd, at: 
       r.reports.push({ event: 'error', sha: state.applied?.sha ?? '', state: 'failure', description: end.reason, forge: false });
       break;
     case 'held': {
-      const message = `head ${shortSha(end.sha)} failed before: ${end.failed.reason} (--retry-failed tries again)`;
+      const kept = drift.kind === 'corrected' && drift.kept ? `; drift on the restored config corrected (${drift.targets.length} item(s))` : '';
+      const message = `head ${shortSha(end.sha)} failed before: ${end.failed.reason} (--retry-failed tries again)${kept}`;
       r = ending(state, end.sha, drift.kind === 'corrected' ? driftResult(drift) : 'skipped', 'decide', message);
       r.logs.push({ level: 'info', message: `phase=decide commit ${shortSha(end.sha)} failed before (${end.failed.phase}); waiting for the branch to move`, fields: { commit: shortSha(end.sha) } });
       if (drift.kind !== 'corrected') r.attempt = null;

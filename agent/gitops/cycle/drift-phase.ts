@@ -1,8 +1,10 @@
 // drift: the router against the desired state of the applied commit. The one place drift is
 // checked and corrected, whatever else the cycle did (same head, a refused or held head, an
-// unreachable remote): the router keeps the last good config.
+// unreachable remote): the router keeps the last good config. While the applied commit is held
+// by a manual rollback, that is the config the rollback restored (its snapshot), not the commit.
 import type { DesiredState } from '../../slice/desired-state.ts';
 import { shortSha } from '../agent-log.ts';
+import { keptSnapshot } from '../rollback/manual-hold.ts';
 import { readAppliedState, writeAppliedState } from './applied-state-cache.ts';
 import { settledDigest } from '../../backend/common/settled.ts';
 import { errorText, logPhase, settledRecord, timed, type Cycle } from './cycle-context.ts';
@@ -41,10 +43,40 @@ async function stillSettled(c: Cycle, sha: string): Promise<boolean> {
   return (await settledDigest(c.env.host, s.paths).catch(() => null)) === s.digest;
 }
 
+/**
+ * Drift against the restored config: what dlan owned in the rollback's snapshot is put back
+ * where the router no longer has it (Backend.restore, `onlyDrift`), the held commit never
+ * applied. Not guarded by the confirm checks, as the rollback itself was not: it is the config
+ * the admin chose, and undoing the correction would only bring the edit back.
+ */
+async function keepRestored(c: Cycle, sha: string, snapshot: string | null): Promise<DriftEnd> {
+  const { env } = c;
+  if (snapshot === null || !(await c.backend.snapshots(c.bctx)).includes(snapshot)) {
+    env.log.log('warn', `drift check skipped: the snapshot the rollback restored (${snapshot ?? 'unknown'}) is gone; the branch moving or \`sync --retry-failed\` ends the hold`, { commit: shortSha(sha) });
+    return { kind: 'none' };
+  }
+  let r;
+  try {
+    r = await timed(c, 'apply', () => c.backend.restore(c.bctx, snapshot, { onlyDrift: true }));
+  } catch (e) {
+    return { kind: 'failed', message: `keeping the restored config (snapshot ${snapshot}) failed: ${errorText(e)}` };
+  }
+  logPhase(c, 'apply', sha, { changes: r.changes.length, kept: snapshot }, r.changes.length ? 'info' : 'debug');
+  if (r.changes.length === 0) return { kind: 'none' };
+  const targets = r.changes.map((ch) => `${ch.kind} ${ch.target}`);
+  const actions = r.actions.map((a) => `${a.service} ${a.action}`);
+  env.log.log('warn', `drift: ${targets.length} owned item(s) differ from the config the rollback restored (snapshot ${snapshot}), put back: ${targets.slice(0, 10).join(', ')}${actions.length ? `; ${actions.join(', ')}` : ''}`, { commit: shortSha(sha) });
+  const failed = r.ran.filter((x) => !x.ok).map((x) => `${x.action.service} ${x.action.action}`);
+  if (failed.length) return { kind: 'failed', message: `drift on the restored config put back, but ${failed.join(', ')} failed` };
+  return { kind: 'corrected', sha, targets, moved: [], upstreamAnswers: c.rec.state.upstreamAnswers, settled: null, kept: snapshot };
+}
+
 export async function driftPhase(c: Cycle): Promise<DriftEnd> {
   const { env } = c;
   const applied = c.rec.state.applied;
   if (!applied) return { kind: 'none' };
+  const kept = keptSnapshot(c.rec.state, applied.sha);
+  if (kept !== undefined) return keepRestored(c, applied.sha, kept);
   if (await timed(c, 'plan', () => stillSettled(c, applied.sha))) {
     logPhase(c, 'plan', applied.sha, { changes: 0, skipped: 'settled' }, 'debug');
     return { kind: 'none' };

@@ -7,7 +7,8 @@
 //   → record (state, log, forge status, webhook: record-cycle.ts)
 //
 // A refused or rolled-back commit is recorded and not retried until the branch moves; the router
-// keeps its last good config (and drift against it is still corrected).
+// keeps its last good config (and drift against it is still corrected): after a manual rollback,
+// the config it restored, until a commit is applied.
 import { GitError } from '../../host/git-client.ts';
 import { isoTime } from '../agent-state.ts';
 import { rollBackAfterDeath } from '../rollback/roll-back-pending.ts';
@@ -78,7 +79,7 @@ export async function runCycle(env: SyncEnv, opts: SyncOptions, startedAt: numbe
   try {
     if (abandoned) await rollBackAfterDeath(env, abandoned, 'recovery', 'the agent stopped before confirming the change (killed or rebooted)', (done) => rec.rollback(done));
     end = await mainPhases(c);
-    if (wantsDriftCheck(end, rec.state.applied?.sha)) drift = await driftPhase(c);
+    if (wantsDriftCheck(end)) drift = await driftPhase(c);
   } catch (e) {
     // An unexpected failure (a bug, a full disk): record it, keep the last good config.
     end = { kind: 'internal', reason: errorText(e) };

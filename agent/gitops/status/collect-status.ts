@@ -14,6 +14,7 @@ import { peerNamesOf, stalePeerProblems } from '../probes/peer-health.ts';
 import { probeBfd, probeOspf, type BfdSession, type OspfNeighbor } from '../probes/probe-bird.ts';
 import { probeServices, type ServiceState } from '../probes/probe-services.ts';
 import { probeWireguard } from '../probes/probe-wireguard.ts';
+import { keptSnapshot } from '../rollback/manual-hold.ts';
 import { readPending } from '../rollback/rollback-guard.ts';
 import { shortSha } from '../agent-log.ts';
 import { isRunning, parseIdentity } from '../process-identity.ts';
@@ -124,6 +125,8 @@ export async function collectStatus(host: Host, paths: AgentPaths, settings: Age
   else if (head && head !== state.applied.sha) syncState = 'behind';
   else syncState = 'in-sync';
 
+  // The config a manual rollback restored, which sync keeps while it holds the applied commit.
+  const hold = state?.applied ? keptSnapshot(state, state.applied.sha) : undefined;
   let health: Health = 'healthy';
   const degrade = (why: string) => {
     problems.push(why);
@@ -132,7 +135,12 @@ export async function collectStatus(host: Host, paths: AgentPaths, settings: Age
   if (syncState === 'failed' || syncState === 'never-applied') {
     health = 'failed';
     if (running && !running.alive) problems.push(`the run in ${running.phase}${running.sha ? ` of ${shortSha(running.sha)}` : ''} since ${running.at} died (killed, out of memory): the next run records it`);
-    else problems.push(state?.lastError ? `last error (${state.lastError.phase}): ${state.lastError.reason}` : 'no commit applied yet');
+    else if (state?.lastError?.phase !== 'rollback' || !hold) problems.push(state?.lastError ? `last error (${state.lastError.phase}): ${state.lastError.reason}` : 'no commit applied yet');
+  }
+  if (hold) {
+    const d = state?.drift?.kept && state.drift.sha === state.applied?.sha ? `; drift corrected ${state.drift.at}: ${state.drift.changes.length} item(s)` : '';
+    const how = state?.rollbacks.find((r) => r.sha === state.applied?.sha)?.by === 'manual' ? 'rolled back by hand' : 'rolled back';
+    problems.push(`${how} (snapshot ${hold}): keeping the restored config until the branch moves${d}`);
   }
   if (syncState === 'behind') degrade('the branch has a newer commit than the one applied');
   if (syncState === 'confirming') degrade('a change is waiting for confirmation');

@@ -41,7 +41,7 @@ export function formatStatus(r: StatusReport, nowMs: number, color: boolean): st
   if (run) out.push(`  running   ${run.alive ? '' : paint('31', 'DIED in ')}${run.phase}${run.sha ? ` of ${shortSha(run.sha)}` : ''} since ${age(run.at, nowMs)}${run.pid ? ` (pid ${run.pid})` : ''}`);
   if (s.lastError) out.push(`  error     ${paint('31', `${s.lastError.phase}${s.lastError.sha ? ` ${shortSha(s.lastError.sha)}` : ''}: ${s.lastError.reason}`)}`);
   if (s.drift?.cause === 'upstreams') out.push(`  upstreams changed ${age(s.drift.at, nowMs)}, nginx rewritten: ${(s.drift.upstreams ?? []).slice(0, 4).join('; ')}`);
-  else if (s.drift) out.push(`  drift     ${s.drift.changes.length} item(s) corrected ${age(s.drift.at, nowMs)}: ${s.drift.changes.slice(0, 4).join(', ')}${s.drift.changes.length > 4 ? ', …' : ''}`);
+  else if (s.drift) out.push(`  drift     ${s.drift.changes.length} item(s) corrected${s.drift.kept ? ' to the restored config' : ''} ${age(s.drift.at, nowMs)}: ${s.drift.changes.slice(0, 4).join(', ')}${s.drift.changes.length > 4 ? ', …' : ''}`);
   if (s.pendingConfirmation) out.push(`  confirm   ${shortSha(s.pendingConfirmation.sha)} waiting; rollback ${age(s.pendingConfirmation.firesAt, nowMs)}`);
   if (s.rollbacks[0]) out.push(`  rollback  ${age(s.rollbacks[0].at, nowMs)} (${s.rollbacks[0].by}): ${s.rollbacks[0].reason}`);
   out.push(`  services  ${Object.entries(r.services).map(([n, st]) => `${n} ${st === 'running' ? paint('32', st) : st === 'stopped' ? paint('31', st) : paint('33', st)}`).join(', ')}`);

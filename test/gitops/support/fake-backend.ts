@@ -99,11 +99,20 @@ export function fakeBackend(opts: FakeOptions = {}): Backend {
       log(ctx, `apply-end ${id}`);
       return { ...plan, snapshot: id, ran: ctx.reload ? plan.actions.map((a) => ({ action: a, ok: true, output: '' })) : [] };
     },
-    async restore(ctx, snapshotId) {
+    async restore(ctx, snapshotId, how) {
       const ids = readdirSync(snapDir(ctx)).map((n) => n.replace(/\.json$/, '')).sort();
       const id = snapshotId ?? ids[ids.length - 1];
-      log(ctx, `restore ${id}`);
       const snap = JSON.parse(readFileSync(join(snapDir(ctx), `${id}.json`), 'utf8')) as { content: string | null };
+      if (how?.onlyDrift) {
+        // What a real backend does for a kept snapshot: nothing while the router matches it.
+        const cur = existsSync(currentFile(ctx.root)) ? readFileSync(currentFile(ctx.root), 'utf8') : null;
+        if (cur === snap.content) return { backend: 'linux', router: '', changes: [], actions: [], snapshot: id ?? null, ran: [] };
+        log(ctx, `keep ${id}`);
+        if (snap.content === null) rmSync(currentFile(ctx.root), { force: true });
+        else writeFileSync(currentFile(ctx.root), snap.content);
+        return { backend: 'linux', router: '', changes: [{ kind: 'file', target: '/fake/current.json', op: 'change', detail: '', cause: 'drift' }], actions: [], snapshot: id ?? null, ran: [] };
+      }
+      log(ctx, `restore ${id}`);
       if (snap.content === null) rmSync(currentFile(ctx.root), { force: true });
       else writeFileSync(currentFile(ctx.root), snap.content);
       const broke = join(dir(ctx), 'broke');

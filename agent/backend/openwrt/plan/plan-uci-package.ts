@@ -50,7 +50,7 @@ function show(option: string, v: UciValue | null | undefined): string {
   return Array.isArray(v) ? `[${v.map((x) => `'${x}'`).join(' ')}]` : `'${v}'`;
 }
 
-function matches(s: UciSection, sel: SectionSelector): boolean {
+export function matches(s: UciSection, sel: SectionSelector): boolean {
   if (s.type !== sel.type) return false;
   if (sel.name !== undefined) return s.name === sel.name;
   if (sel.match) return Object.entries(sel.match).every(([k, v]) => getOption(s, k) === v);
