@@ -15,6 +15,8 @@ import assert from 'node:assert/strict';
 import { cpSync, existsSync, lstatSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { test } from 'node:test';
+import type { Backend } from '../../agent/backend/backend.ts';
+import { createLinuxBackend } from '../../agent/backend/linux/linux-backend.ts';
 import { openwrtBackend } from '../../agent/backend/openwrt/openwrt-backend.ts';
 import { TEST_KEYS, stockDir, uciDouble } from '../backend-openwrt/support/openwrt-root.ts';
 import { makeReadOnly, mountTmpfs, type ReadOnly } from '../support/read-only-mount.ts';
@@ -68,8 +70,8 @@ const dlanSections = (cfg: Map<string, string>) => [...cfg.entries()].flatMap(([
 const said = (s: CliRun) => `${s.stdout}${s.stderr}\n${s.logs.join('\n')}`;
 
 /** A fresh copy of the template router (no heartbeat or lock of the template's runs). */
-function copyOf(template: string): Router {
-  const r = new Router(openwrtBackend);
+function copyOf(template: string, backend: Backend = openwrtBackend): Router {
+  const r = new Router(backend);
   for (const name of readdirSync(template)) cpSync(join(template, name), join(r.root, name), { recursive: true, verbatimSymlinks: true });
   rmSync(join(r.root, 'var/run'), { recursive: true, force: true });
   return r;
@@ -169,6 +171,83 @@ test('a read-only /etc or root: a clear error, the old config whole and owned, n
       assert.equal(u.code, 0, `uninstall: ${u.stderr}`);
       assert.deepEqual(files(join(etc, 'config'), (p) => p === 'dlan-agent'), stockCfg, 'uninstall left something of dlan\'s');
       assert.ok(!existsSync(join(etc, 'bird.conf')), 'uninstall left bird.conf');
+    });
+  }
+  for (const o of outcomes) t.diagnostic(o);
+});
+
+// The same on Debian (the Linux backend under --root, files only: interfaces unmanaged, no service
+// actions). A read-only root there keeps /run in RAM but /var/lib (the clone) on the root.
+const LINUX_CASES: Case[] = [
+  { name: 'Linux: the whole root', setup: (root) => ({ dir: root, ro: makeReadOnly(root) }) },
+  {
+    name: 'Linux: the root, with /run in RAM (as on Debian)',
+    setup: (root) => {
+      mountTmpfs(join(root, 'var/run'));
+      return { dir: root, ro: makeReadOnly(root, [join(root, 'var/run')]) };
+    },
+  },
+  { name: 'Linux: only /etc/dlan', setup: (root) => ({ dir: join(root, 'etc/dlan'), ro: makeReadOnly(join(root, 'etc/dlan')) }) },
+  { name: 'Linux: /etc, all but /etc/dlan', setup: (root) => ({ dir: join(root, 'etc'), ro: makeReadOnly(join(root, 'etc'), [join(root, 'etc/dlan')]) }) },
+];
+
+test('Linux: a read-only /etc or root: a clear error, the old files whole, nothing left behind; once writable the next sync converges', { timeout: 600_000 }, async (t) => {
+  const backend = createLinuxBackend({ manageInterfaces: false });
+  const repo = new ConfigRepo();
+  const template = new Router(backend);
+  const init = await template.cli('init', '--repo', repo.url, '--router', 'solo', '--confirm-timeout', '60');
+  assert.equal(init.code, 0, init.stderr);
+  const pub = /public_key: (\S+)/.exec(init.stdout)![1]!;
+  // What dlan writes outside its own folder (the daemons' files, the schedule): with A, with B.
+  // (Rendered files name paths below --root, a copy's files its template's: compared with roots left out.)
+  const theirs = (root: string) => new Map([...files(join(root, 'etc'), (p) => p === 'dlan' || p.startsWith('dlan/'))].map(([p, text]) => [p, text.replace(/\/\S*\/dlan-gitops-root-\w+/g, '<root>')]));
+  repo.commit('A', { 'dlan.yaml': soloConfig('192.168.50.0/24', pub) });
+  const a = await template.cli('sync');
+  assert.equal(a.code, 0, said(a));
+  const oldFiles = theirs(template.root);
+  const shaB = repo.commit('B', { 'dlan.yaml': linkedConfig(pub) });
+  const reference = copyOf(template.root, backend);
+  const b = await reference.cli('sync');
+  assert.equal(b.code, 0, said(b));
+  const newFiles = theirs(reference.root);
+  assert.notDeepEqual(newFiles, oldFiles, 'B changes the daemons\' files');
+
+  const outcomes: string[] = [];
+  for (const c of LINUX_CASES) {
+    await t.test(c.name, async () => {
+      const r = copyOf(template.root, backend);
+      const { dir, ro } = c.setup(r.root);
+      const s = await r.cli('sync');
+      const out = said(s);
+      assert.equal(s.code, 1, out);
+      assert.doesNotMatch(out, /TypeError|ReferenceError|\n\s+at \S+ \(|internal error/, 'no stack trace, no crash');
+      const lines = s.stdout.trim().split('\n');
+      assert.equal(lines.length, 1, `one line: ${s.stdout}`);
+      // Linux checks as its apply starts (OpenWrt in the plan): refused there, the cycle "rolls back" nothing.
+      assert.match(lines[0]!, /^(error|rolled-back): .*read-only file system/i, 'the outcome says it is a read-only file system');
+      assert.ok(lines[0]!.includes(dir), `the outcome names a path below the read-only ${dir}: ${lines[0]}`);
+      outcomes.push(`${c.name}: ${lines[0]!.replaceAll(r.root, '<root>')}`);
+
+      assert.deepEqual(theirs(r.root), oldFiles, 'the daemons\' files are exactly A\'s');
+      const leftovers = [...files(r.root, (p) => p.startsWith('var/lib/dlan/repo')).keys()].filter((p) => p.split('/').some((part) => part.startsWith('.') && part !== '.ssh'));
+      assert.deepEqual(leftovers, [], 'temp files left behind');
+      for (const junk of ['etc/dlan/pending.json', 'etc/dlan/pending.claim', 'etc/dlan/apply-intent.json', 'var/run/dlan/sync.lock']) {
+        assert.ok(!present(join(r.root, junk)), `${junk} left behind (it would block the next run)`);
+      }
+      const st = await r.cli('status', '--json');
+      assert.equal(st.code, 2, `${st.stdout}${st.stderr}`);
+      const report = JSON.parse(st.stdout);
+      assert.ok(report.problems.some((p: string) => /read-only file system/i.test(p)), `status does not say it: ${report.problems.join('; ')}`);
+      outcomes.push(...report.problems.filter((p: string) => /read-only/i.test(p)).map((p: string) => `  status: ${p.replaceAll(r.root, '<root>')}`));
+
+      ro.writable();
+      const next = await r.cli('sync');
+      assert.equal(next.code, 0, said(next));
+      assert.deepEqual(theirs(r.root), newFiles, 'the next sync converged to B');
+      assert.equal(JSON.parse(readFileSync(join(r.root, 'etc/dlan/state.json'), 'utf8')).applied.sha, shaB);
+      const u = await r.cli('uninstall');
+      assert.equal(u.code, 0, `uninstall: ${u.stderr}`);
+      assert.deepEqual(theirs(r.root), new Map(), 'uninstall removed every file dlan wrote outside /etc/dlan (the cron schedule too)');
     });
   }
   for (const o of outcomes) t.diagnostic(o);
