@@ -4,7 +4,8 @@
 import type { Host } from '../host/host.ts';
 
 export interface RunInfo {
-  lastRun: { at: string; result: string; sha: string | null; durationMs: number; message: string } | null;
+  /** `unrecorded`: the run could not write its outcome to state.json (read-only, full, newer): only here does status learn it. */
+  lastRun: { at: string; result: string; sha: string | null; durationMs: number; message: string; unrecorded?: true } | null;
   remoteCheckedAt: string | null;
   /** Set by `run` (daemon mode); cron mode leaves it null. */
   nextRun: string | null;

@@ -81,7 +81,7 @@ async function read(path: string): Promise<string | null> {
 }
 
 async function write(path: string, content: string, opts: WriteOptions = {}): Promise<void> {
-  await fs.mkdir(dirname(path), { recursive: true });
+  await mkdirp(dirname(path));
   const tmp = join(dirname(path), `.${basename(path)}.dlan-tmp-${process.pid}`);
   try {
     const fh = await fs.open(tmp, fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_TRUNC, opts.mode ?? 0o644);
@@ -162,7 +162,17 @@ async function freeBytes(path: string): Promise<number | null> {
 }
 
 async function mkdirp(path: string, mode?: number): Promise<void> {
-  await fs.mkdir(path, { recursive: true, mode });
+  try {
+    await fs.mkdir(path, { recursive: true, mode });
+  } catch (e) {
+    // Node 20's recursive mkdir reports ENOENT for a folder it could not make on a read-only file
+    // system (EROFS): made one level at a time, the real reason comes out.
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT' || dirname(path) === path) throw e;
+    await mkdirp(dirname(path), mode);
+    await fs.mkdir(path, { mode }).catch((e2: NodeJS.ErrnoException) => {
+      if (e2.code !== 'EEXIST') throw e2;
+    });
+  }
 }
 
 /** Logs to stderr; with `syslog` also through `logger -t dlan-agent` (logread / journal). */

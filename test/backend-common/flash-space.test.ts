@@ -6,9 +6,11 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { BLOCK, estimateApplyBytes, NoSpaceError, requireSpace, SNAPSHOT_BYTES, SNAPSHOTS_KEPT, snapshotBytes, snapshotsToPrune } from '../../agent/backend/common/flash-space.ts';
+import { BLOCK, estimateApplyBytes, NoSpaceError, readOnlyDir, requireSpace, requireWritable, SNAPSHOT_BYTES, SNAPSHOTS_KEPT, snapshotBytes, snapshotsToPrune } from '../../agent/backend/common/flash-space.ts';
 import { createNodeHost } from '../../agent/host/node-host.ts';
 import { tempDir } from '../backend-openwrt/support/openwrt-root.ts';
+import { makeReadOnly } from '../support/read-only-mount.ts';
+import type { Host } from '../../agent/host/host.ts';
 
 const mounts: string[] = [];
 after(() => {
@@ -44,6 +46,29 @@ test('requireSpace refuses on a real small tmpfs, naming the folder, the need an
     return true;
   });
   await assert.rejects(requireSpace(host, `${dir}/etc/dlan/snapshots/new`, 64 * 1024), new RegExp(`in ${dir}/etc/dlan: `));
+});
+
+test('requireWritable refuses a folder on a read-only mount (a real bind mount), naming it; below it a writable mount, or a folder not made yet, is judged by its own mount', async () => {
+  const dir = tempDir('ro');
+  mkdirSync(join(dir, 'etc/dlan'), { recursive: true });
+  mkdirSync(join(dir, 'etc/config'));
+  const ro = makeReadOnly(join(dir, 'etc'), [join(dir, 'etc/dlan')]);
+  const host = createNodeHost();
+  assert.equal(await readOnlyDir(host, [`${dir}/etc/dlan`, `${dir}/etc/dlan/snapshots`, dir]), null);
+  assert.equal(await readOnlyDir(host, [`${dir}/etc/dlan`, `${dir}/etc/config`]), `${dir}/etc/config`);
+  assert.equal(await readOnlyDir(host, [`${dir}/etc/bird`]), `${dir}/etc/bird`, 'a folder not made yet, on the read-only mount');
+  await assert.rejects(requireWritable(host, [`${dir}/etc/config`]), { message: `cannot write ${dir}/etc/config: read-only file system; nothing was changed (remount it read-write and try again)` });
+  ro.writable();
+  await requireWritable(host, [`${dir}/etc/config`, `${dir}/etc/dlan`]);
+});
+
+test('readOnlyDir reads the mount table as the kernel escapes it, the last of two mounts at one point on top; without a table nothing is refused', async () => {
+  const withTable = (table: string | null): Host => ({ files: { read: async (p: string) => (p === '/proc/self/mounts' ? table : null) } }) as unknown as Host;
+  const table = ['/dev/root / squashfs ro,relatime 0 0', 'overlayfs:/overlay / overlay rw,noatime 0 0', 'tmpfs /tmp tmpfs rw 0 0', '/dev/sda1 /mnt/my\\040disk ext4 ro 0 0', '/dev/sda2 /mnt/my\\040disk/rw ext4 rw 0 0', ''].join('\n');
+  assert.equal(await readOnlyDir(withTable(table), ['/etc/dlan', '/tmp/dlan-uci', '/mnt/my disk/rw/x']), null, 'the overlay on top of the read-only squashfs is what / is');
+  assert.equal(await readOnlyDir(withTable(table), ['/mnt/my disk/etc']), '/mnt/my disk/etc');
+  assert.equal(await readOnlyDir(withTable(table), ['/mnt/my diskette']), null, 'a mount point is a whole path component');
+  assert.equal(await readOnlyDir(withTable(null), ['/etc/dlan']), null);
 });
 
 test('pruning keeps at most SNAPSHOTS_KEPT and SNAPSHOT_BYTES counting the new one, oldest first, the new one always', () => {

@@ -9,6 +9,7 @@ import { test } from 'node:test';
 import { ConfigRepo } from './support/config-repo.ts';
 import { calls, fakeBackend } from './support/fake-backend.ts';
 import { Router, soloConfig } from './support/harness.ts';
+import { makeReadOnly } from '../support/read-only-mount.ts';
 
 const T = { timeout: 60_000 };
 
@@ -41,5 +42,17 @@ test('a folder at the lock path is not a lock: sync refuses instead of running w
   assert.equal(s.code, 1, s.stdout);
   assert.match(s.stdout, /^error: cannot take the sync lock/);
   assert.deepEqual(readdirSync(lock), [], 'nothing was linked inside the folder');
+  assert.deepEqual(calls(r.root), [], 'nothing planned or applied');
+});
+
+test('a read-only /var/run: sync says so at once, naming the path, and does not suggest removing anything', T, async () => {
+  const { r } = await setUp();
+  makeReadOnly(join(r.root, 'var/run'));
+  const started = Date.now();
+  const s = await r.cli('sync', '--wait', '5');
+  assert.equal(s.code, 1, s.stdout);
+  assert.match(s.stdout, /^error: cannot take the sync lock \S*\/var\/run\/dlan\/sync\.lock: EROFS: read-only file system, symlink .*\n$/);
+  assert.doesNotMatch(s.stdout, /remove whatever/, 'nothing is in the way: the file system is read-only');
+  assert.ok(Date.now() - started < 4000, 'no wait for a lock that cannot be made');
   assert.deepEqual(calls(r.root), [], 'nothing planned or applied');
 });

@@ -12,6 +12,7 @@ import { createNodeHost } from '../../agent/host/node-host.ts';
 import { createQjsHost, type QjsModules } from '../../agent/host/qjs-host.ts';
 import { tempDir } from '../backend-openwrt/support/openwrt-root.ts';
 import { updateRunInfo } from '../../agent/gitops/run-file.ts';
+import { makeReadOnly } from '../support/read-only-mount.ts';
 
 const repo = join(import.meta.dirname, '..', '..');
 const mounts: string[] = [];
@@ -156,6 +157,18 @@ test('node: a write that does not fit (ENOSPC on a small tmpfs) keeps the old co
         assert.deepEqual(fs.readdirSync(dir), ['ledger.json'], 'no orphan temp file');
       },
     );
+});
+
+test('node: a folder that cannot be made on a read-only mount says EROFS (node 20\'s recursive mkdir says ENOENT)', async () => {
+  const dir = tempDir('ro-mkdir');
+  fs.mkdirSync(join(dir, 'var'));
+  makeReadOnly(dir);
+  const files = createNodeHost().files;
+  await assert.rejects(files.mkdirp(join(dir, 'var/run/dlan')), { code: 'EROFS', message: `EROFS: read-only file system, mkdir '${dir}/var/run'` });
+  await assert.rejects(files.write(join(dir, 'var/run/dlan/run.json'), '{}\n', { volatile: true }), { code: 'EROFS' });
+  await files.mkdirp(join(dir, 'var'));
+  await assert.rejects(files.write(join(dir, 'var/state.json'), '{}\n'), { code: 'EROFS' });
+  assert.deepEqual(fs.readdirSync(dir), ['var'], 'nothing made, no temp file');
 });
 
 test('node: freeBytes is what the file system has left (a real tmpfs with a ballast file), null for a missing path', async () => {

@@ -1,7 +1,7 @@
 // Room on flash for an apply. An apply that runs out of space half way used to leave UCI committed
 // without its ledger (issue #12): so the bytes it needs are estimated from its plan, before
 // anything is written, and compared with what the file system holding /etc/dlan has free; short
-// is a clear refusal that changes nothing.
+// is a clear refusal that changes nothing. So is a folder it writes on a read-only mount.
 // How the estimate counts (an over-estimate on purpose: refusing an apply that would have fit
 // costs a retry, running out half way costs a repair):
 //  - file systems allocate whole blocks (tmpfs, ext4, ubifs pages; jffs2 nodes): a file counts as
@@ -66,6 +66,28 @@ export async function requireSpace(host: Host, dir: string, bytes: number): Prom
   if (free !== null && free < bytes) {
     throw new NoSpaceError(`not enough free space in ${dir}: this apply needs about ${kb(bytes)}, ${kb(free)} free; nothing was changed (free some space and try again)`);
   }
+}
+
+/**
+ * The first of `dirs` (absolute) on a file system mounted read-only, as a router's overlay is after
+ * flash errors: the mount with the longest mount point above it in /proc/self/mounts (the last
+ * one of equal length is on top). `null` when none is, or when the table cannot be read.
+ */
+export async function readOnlyDir(host: Host, dirs: string[]): Promise<string | null> {
+  const table = await host.files.read('/proc/self/mounts').catch(() => null);
+  const mounts = (table ?? '').split('\n').map((l) => l.split(' ')).filter((f) => f.length > 3).map((f) => ({ at: f[1]!.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8))), ro: f[3]!.split(',').includes('ro') }));
+  for (const dir of dirs) {
+    let on: (typeof mounts)[number] | null = null;
+    for (const m of mounts) if ((dir === m.at || dir.startsWith(m.at.endsWith('/') ? m.at : `${m.at}/`)) && m.at.length >= (on?.at.length ?? 0)) on = m;
+    if (on?.ro) return dir;
+  }
+  return null;
+}
+
+/** Refuses an apply before it writes anything when a folder it writes is read-only (EROFS would come half way, and `uci commit` says only "I/O error"). */
+export async function requireWritable(host: Host, dirs: string[]): Promise<void> {
+  const dir = await readOnlyDir(host, dirs);
+  if (dir) throw new Error(`cannot write ${dir}: read-only file system; nothing was changed (remount it read-write and try again)`);
 }
 
 /** Snapshots kept: at most this many, */

@@ -11,7 +11,7 @@ import type { Host } from '../../host/host.ts';
 import { listSnapshots, ownedDrift, readSnapshot, restoreSnapshotFiles, takeSnapshot } from '../common/snapshot-store.ts';
 import { readLedger, writeLedger } from '../common/dlan-ledger.ts';
 import { refuseInterrupted, underIntent } from '../common/apply-intent.ts';
-import { estimateApplyBytes, requireSpace, snapshotBytes } from '../common/flash-space.ts';
+import { estimateApplyBytes, requireSpace, requireWritable, snapshotBytes } from '../common/flash-space.ts';
 import { currentLinuxSnapshotId, LINUX_LEDGER } from './linux-ledger-format.ts';
 import { migrateState } from '../common/migrate-state.ts';
 import { runServiceActions } from '../common/run-service-actions.ts';
@@ -65,6 +65,7 @@ async function applyLinux(plan: LinuxPlan, ctx: BackendContext): Promise<ApplyRe
   const touched = [...plan.files.map((f) => f.path), ...plan.deletes, DLAN_PATHS.ledger, LINUX_FILES.appliedState];
   const size = (path: string) => plan.reads.get(at(root, path))?.length ?? null;
   const ledgerSize = size(DLAN_PATHS.ledger) ?? 4096;
+  await requireWritable(host, [at(root, DLAN_PATHS.stateDir), ...[...plan.writes.map((w) => w.file.path), ...plan.deletes].map((p) => at(root, p.slice(0, p.lastIndexOf('/'))))]);
   await requireSpace(
     host,
     at(root, DLAN_PATHS.stateDir),

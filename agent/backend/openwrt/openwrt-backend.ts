@@ -19,7 +19,7 @@ import { migrateState, readOriginal } from '../common/migrate-state.ts';
 import { keepPending, runServiceActions } from '../common/run-service-actions.ts';
 import { listSnapshots, ownedDrift, readSnapshot, restoreSnapshotFiles, takeSnapshot, type Snapshot } from '../common/snapshot-store.ts';
 import { refuseInterrupted, underIntent } from '../common/apply-intent.ts';
-import { estimateApplyBytes, requireSpace, snapshotBytes } from '../common/flash-space.ts';
+import { estimateApplyBytes, requireSpace, requireWritable, snapshotBytes } from '../common/flash-space.ts';
 import { statePaths, type StatePaths } from './openwrt-paths.ts';
 import { noUciOwnership, ownsNothing, type OpenwrtLedger, type PackageLedger } from './uci-ownership.ts';
 import { OPENWRT_LEDGER } from './openwrt-ledger-format.ts';
@@ -244,6 +244,8 @@ async function computePlan(state: DesiredState | null, ctx: BackendContext): Pro
         { before: ledgerText?.length ?? null, after: newLedger.length },
       ],
     });
+    // The mount table is no input of the plan's: read past the recording host (settled.ts).
+    await requireWritable(ctx.host, [paths.stateDir, ...(uciWrites.length ? [paths.confdir, paths.savedir] : []), ...fileOps.map((f) => underRoot(paths.root, f.path.slice(0, f.path.lastIndexOf('/'))))]);
     await requireSpace(host, paths.stateDir, bytes);
   }
   return {

@@ -25,9 +25,11 @@ export async function runSync(env: SyncEnv, opts: SyncOptions): Promise<SyncOutc
     return { result: 'busy', exitCode: 0, message, sha: null };
   }
   let outcome: SyncOutcome | null = null;
+  let unrecorded = false;
   try {
     outcome = await runCycle(env, opts, startedAt).catch((e: unknown) => {
       if (!(e instanceof StateFileError)) throw e;
+      unrecorded = true;
       log.log('error', e.message);
       return { result: 'error' as const, exitCode: 1, message: e.message, sha: null };
     });
@@ -36,7 +38,7 @@ export async function runSync(env: SyncEnv, opts: SyncOptions): Promise<SyncOutc
     await lock.lock.release();
     const durationMs = host.now() - startedAt;
     await updateRunInfo(host, paths.runFile, {
-      lastRun: outcome ? { at: isoTime(host.now()), result: outcome.result, sha: outcome.sha, durationMs, message: outcome.message } : null,
+      lastRun: outcome ? { at: isoTime(host.now()), result: outcome.result, sha: outcome.sha, durationMs, message: outcome.message, ...(unrecorded ? { unrecorded: true as const } : {}) } : null,
       mode: opts.mode,
       running: null,
     }).catch(() => undefined);

@@ -49,7 +49,9 @@ export async function acquireLock(host: Host, path: string, opts: { waitMs: numb
       await host.files.mkdirp(path.slice(0, path.lastIndexOf('/')));
       t = await tryOnce(host, path, owner);
     } catch (e) {
-      return { ok: false, holder: null, error: `cannot take the sync lock ${path}: ${errorText(e)} (remove whatever else is there)` };
+      // Read-only (EROFS): nothing is in the way to remove; the message already says so.
+      const why = errorText(e);
+      return { ok: false, holder: null, error: `cannot take the sync lock ${path}: ${why}${/read-only/i.test(why) ? '' : ' (remove whatever else is there)'}` };
     }
     if (t.taken) {
       const release = async () => {

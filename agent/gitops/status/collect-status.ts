@@ -2,6 +2,7 @@
 // time-bounded probes (wg, birdc, the process table). It never contacts the remote (the remote
 // head shown is the one seen at the last check) and never writes anything. A daemon that is down
 // or slow makes its part `available: false`, never the whole answer.
+import { readOnlyDir } from '../../backend/common/flash-space.ts';
 import { resolveNames } from '../../backend/common/resolve-names.ts';
 import { resolveServiceUpstreams, upstreamNames } from '../../slice/resolve-service-upstreams.ts';
 import { describeMissingPackages, missingPackages } from '../../backend/openwrt/required-packages.ts';
@@ -94,13 +95,16 @@ async function runningCycle(host: Host, run: RunInfo | null): Promise<StatusRepo
 }
 
 export async function collectStatus(host: Host, paths: AgentPaths, settings: AgentSettings | null): Promise<StatusReport> {
-  const [stateText, run, pending, desired] = await Promise.all([
+  const [stateText, run, pending, desired, readOnly] = await Promise.all([
     // '' when it cannot be read (a folder there): damaged, not missing.
     host.files.read(paths.stateFile).catch(() => ''),
     readRunInfo(host, paths.runFile),
     readPending(host, paths).catch(() => null),
     readAppliedDesired(host, paths.appliedStateFile),
+    // A read-only /etc/dlan (an overlay mounted read-only after flash errors): every sync fails, and none can record it.
+    readOnlyDir(host, [paths.stateFile.slice(0, paths.stateFile.lastIndexOf('/'))]),
   ]);
+  const unrecorded = run?.lastRun?.unrecorded ? run.lastRun : null;
   const parsed = stateText === null ? null : parseState(stateText);
   const state = parsed;
   const iface = desired?.wireguard.interface ?? 'wg0';
@@ -120,6 +124,7 @@ export async function collectStatus(host: Host, paths: AgentPaths, settings: Age
   const head = state?.remote?.sha ?? null;
   if (running && !running.alive) syncState = 'failed';
   else if (pending) syncState = 'confirming';
+  else if (readOnly || unrecorded) syncState = 'failed';
   else if (!state?.applied) syncState = state && (state.lastError || state.failedCommits.length) ? 'failed' : 'never-applied';
   else if (state.lastError || (head && state.failedCommits.some((f) => f.sha === head))) syncState = 'failed';
   else if (head && head !== state.applied.sha) syncState = 'behind';
@@ -135,7 +140,10 @@ export async function collectStatus(host: Host, paths: AgentPaths, settings: Age
   if (syncState === 'failed' || syncState === 'never-applied') {
     health = 'failed';
     if (running && !running.alive) problems.push(`the run in ${running.phase}${running.sha ? ` of ${shortSha(running.sha)}` : ''} since ${running.at} died (killed, out of memory): the next run records it`);
-    else if (state?.lastError?.phase !== 'rollback' || !hold) problems.push(state?.lastError ? `last error (${state.lastError.phase}): ${state.lastError.reason}` : 'no commit applied yet');
+    else if (readOnly || unrecorded) {
+      if (readOnly) problems.push(`${readOnly}: read-only file system: nothing can be applied or recorded (remount it read-write)`);
+      if (unrecorded) problems.push(`the last run failed and could not record it: ${unrecorded.message}`);
+    } else if (state?.lastError?.phase !== 'rollback' || !hold) problems.push(state?.lastError ? `last error (${state.lastError.phase}): ${state.lastError.reason}` : 'no commit applied yet');
   }
   if (hold) {
     const d = state?.drift?.kept && state.drift.sha === state.applied?.sha ? `; drift corrected ${state.drift.at}: ${state.drift.changes.length} item(s)` : '';
