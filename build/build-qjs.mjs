@@ -28,12 +28,14 @@ const noNodeBuiltins = {
 };
 
 /**
- * Modules the router bundle replaces by stand-ins (build/qjs-stubs): the Linux backend and the
+ * Modules the router bundle replaces by stand-ins (build/qjs-stubs): the Linux backend, its
+ * network-namespace wrapper (the probes' only other user), and the
  * Debian settings file (Debian routers run the node build) and the admin-side commands (seal, review, graph, client-config run on admins'
  * machines and in CI). Keeps the QuickJS bundle within its budget; the stand-ins say why.
  */
 export const NODE_ONLY_MODULES = {
   'agent/backend/linux/linux-backend.ts': 'linux-backend.ts',
+  'agent/backend/linux/netns-host.ts': 'netns-host.ts',
   'agent/cli/commands/seal.ts': 'seal.ts',
   'agent/cli/commands/review.ts': 'review.ts',
   'agent/cli/commands/graph.ts': 'graph.ts',
@@ -58,7 +60,9 @@ function nodeOnlyStubs(root) {
         const full = join(args.resolveDir, args.path);
         return YAML_WRITER.test(full) && full.includes('node_modules/yaml/') ? { path: join(root, 'build', 'qjs-stubs', 'yaml-stringify.js') } : undefined;
       });
-      b.onResolve({ filter: /(linux-backend|seal|review|graph|client-config|yaml-settings)\.ts$/ }, (args) => {
+      // The filter from the table's file names, so a module added to the table is never missed.
+      const names = Object.keys(NODE_ONLY_MODULES).map((m) => m.slice(m.lastIndexOf('/') + 1, -'.ts'.length));
+      b.onResolve({ filter: new RegExp(`(${names.join('|')})\\.ts$`) }, (args) => {
         const full = join(args.resolveDir, args.path);
         for (const [mod, stub] of Object.entries(NODE_ONLY_MODULES)) {
           if (full === join(root, mod)) return { path: join(root, 'build', 'qjs-stubs', stub) };

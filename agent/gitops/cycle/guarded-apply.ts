@@ -4,6 +4,7 @@
 import { StalePlanError, type ApplyResult, type PreparedChange } from '../../backend/backend.ts';
 import type { DesiredState } from '../../slice/desired-state.ts';
 import { confirmHealthy, expectedAfter, takeBaseline, type HealthBaseline } from '../probes/confirm-checks.ts';
+import { networkHost } from '../probes/network-host.ts';
 import { rollBackPending } from '../rollback/roll-back-pending.ts';
 import { armRollbackTimer, claimPending, clearPending, recordSnapshot, stopTimer, type PendingConfirmation } from '../rollback/rollback-guard.ts';
 import { shortSha } from '../agent-log.ts';
@@ -33,8 +34,9 @@ async function confirmProblems(c: Cycle, applied: ApplyResult, expected: HealthB
   const failedActions = applied.ran.filter((r) => !r.ok);
   if (failedActions.length) return failedActions.map((r) => `${r.action.service} ${r.action.action} failed: ${r.output.split('\n')[0] ?? ''}`.trim());
   const { host, settings, deps } = c.env;
+  const net = await networkHost(host, settings.netns);
   const confirm = await timed(c, 'confirm', () =>
-    confirmHealthy(host, deps.git, settings, expected, wgInterface, deadline, c.opts.confirmPollMs),
+    confirmHealthy(net, deps.git, settings, expected, wgInterface, deadline, c.opts.confirmPollMs),
   );
   return confirm.ok ? [] : confirm.problems;
 }
@@ -78,7 +80,8 @@ async function standDown(c: Cycle, pending: PendingConfirmation, message: string
 export async function guardedApply(c: Cycle, desired: DesiredState, prepared: PreparedChange, sha: string | null, reason: 'commit' | 'drift'): Promise<Guarded> {
   const { host, paths, settings } = c.env;
   const wgInterface = desired.wireguard.interface;
-  const expected = expectedAfter(await timed(c, 'baseline', () => takeBaseline(host, settings, wgInterface)), desired);
+  const net = await networkHost(host, settings.netns);
+  const expected = expectedAfter(await timed(c, 'baseline', () => takeBaseline(net, settings, wgInterface)), desired);
   const pending = await armRollbackTimer(host, paths, c.env.deps.selfArgv, {
     sha,
     reason,

@@ -11,7 +11,8 @@ import { report } from '../status/report-status.ts';
 import type { SyncEnv } from '../sync-env.ts';
 import { recordRollback, rollbackEvent, type RollbackDone } from './record-rollback.ts';
 import { clearPending, stopTimer, type PendingConfirmation } from './rollback-guard.ts';
-import { confirmHealthy } from '../probes/confirm-checks.ts';
+import { confirmHealthy, type ConfirmResult } from '../probes/confirm-checks.ts';
+import { networkHost } from '../probes/network-host.ts';
 import { newestSince } from './snapshot-ids.ts';
 
 /** The apply's snapshot: recorded, or else the newest one taken since the timer was armed. */
@@ -79,7 +80,11 @@ export async function rollBackPending(
  */
 export async function rollBackAfterDeath(env: SyncEnv, pending: PendingConfirmation, by: 'timer' | 'recovery', why: string, record: (done: RollbackDone) => Promise<void>): Promise<RollbackDone> {
   const e = pending.expect;
-  const check = await confirmHealthy(env.host, env.deps.git, env.settings, e ?? { peers: [], neighbors: [] }, e?.wgInterface ?? 'wg0', env.host.now() + 5000, 1000);
+  // The router's namespace (setting netns) gone is a problem of the router, not a healthy one.
+  const net = await networkHost(env.host, env.settings.netns).catch((err: Error) => err);
+  const check: ConfirmResult = net instanceof Error
+    ? { ok: false, problems: [net.message] }
+    : await confirmHealthy(net, env.deps.git, env.settings, e ?? { peers: [], neighbors: [] }, e?.wgInterface ?? 'wg0', env.host.now() + 5000, 1000);
   const reason = check.ok ? `${why}; healthy, so the commit is tried again` : `${why}: ${check.problems.join('; ')}`;
   return rollBackPending(env, pending, by, reason, record, !check.ok);
 }

@@ -15,6 +15,7 @@ import { peerNamesOf, stalePeerProblems } from '../probes/peer-health.ts';
 import { probeBfd, probeOspf, type BfdSession, type OspfNeighbor } from '../probes/probe-bird.ts';
 import { probeServices, type ServiceState } from '../probes/probe-services.ts';
 import { probeWireguard } from '../probes/probe-wireguard.ts';
+import { networkHost } from '../probes/network-host.ts';
 import { keptSnapshot } from '../rollback/manual-hold.ts';
 import { readPending } from '../rollback/rollback-guard.ts';
 import { shortSha } from '../agent-log.ts';
@@ -109,12 +110,15 @@ export async function collectStatus(host: Host, paths: AgentPaths, settings: Age
   const state = parsed;
   const iface = desired?.wireguard.interface ?? 'wg0';
   const names = desired ? upstreamNames(desired) : [];
+  // The router's own network (setting netns: a namespace) is probed where it lives.
+  const inNs = await networkHost(host, settings?.netns).catch((e: Error) => e);
+  const net = inNs instanceof Error ? host : inNs;
   const [wg, ospf, bfd, services, answers] = await Promise.all([
-    probeWireguard(host, iface, PROBE_TIMEOUT_MS),
-    probeOspf(host, settings?.birdSocket ?? null, PROBE_TIMEOUT_MS),
-    probeBfd(host, settings?.birdSocket ?? null, PROBE_TIMEOUT_MS),
+    inNs instanceof Error ? ({ available: false, reason: inNs.message } as const) : probeWireguard(net, iface, PROBE_TIMEOUT_MS),
+    probeOspf(net, settings?.birdSocket ?? null, PROBE_TIMEOUT_MS),
+    probeBfd(net, settings?.birdSocket ?? null, PROBE_TIMEOUT_MS),
     probeServices(host),
-    resolveNames(host, names, { timeoutMs: PROBE_TIMEOUT_MS }),
+    resolveNames(net, names, { timeoutMs: PROBE_TIMEOUT_MS }),
   ]);
   const nowS = host.now() / 1000;
   const running = await runningCycle(host, run);
@@ -168,7 +172,8 @@ export async function collectStatus(host: Host, paths: AgentPaths, settings: Age
       }))
     : [];
   const expectsPeers = (desired?.wireguard.peers.length ?? 0) > 0;
-  if (!wg.available && expectsPeers) degrade(`wireguard: ${wg.reason}`);
+  if (inNs instanceof Error) degrade(inNs.message);
+  else if (!wg.available && expectsPeers) degrade(`wireguard: ${wg.reason}`);
   for (const problem of stalePeerProblems(desired, peers)) degrade(problem);
   const expectsOspf = (desired?.links.length ?? 0) > 0;
   if (!ospf.available && (expectsOspf || desired !== null)) degrade(`ospf: ${ospf.reason}`);
