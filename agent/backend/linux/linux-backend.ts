@@ -56,13 +56,19 @@ async function finishActions(host: Host, root: string, ledger: LinuxLedger, acti
   return ran;
 }
 
-async function applyLinux(plan: LinuxPlan, ctx: BackendContext): Promise<ApplyResult> {
-  const { host, root } = ctx;
-  if (plan.changes.length === 0 && plan.actions.length === 0) return { ...publicPlan(plan), snapshot: null, ran: [] };
+/** What an apply of `plan` writes or removes: the snapshot's paths. */
+function touchedBy(plan: LinuxPlan): string[] {
+  return [...plan.files.map((f) => f.path), ...plan.deletes, DLAN_PATHS.ledger, LINUX_FILES.appliedState];
+}
 
-  // nginx -t binds its listen addresses, so nginx is checked once the interfaces have them.
-  await checkLinuxFiles(host, root, plan.writes.filter((w) => w.file.role !== 'nginx'));
-  const touched = [...plan.files.map((f) => f.path), ...plan.deletes, DLAN_PATHS.ledger, LINUX_FILES.appliedState];
+/**
+ * Room to apply `plan`, asked in the plan as OpenWrt does (flash-space.ts): a read-only or full
+ * file system is refused before anything is written, as a failed plan (retried, never held)
+ * rather than an apply that "rolled back" nothing.
+ */
+async function requireRoom(plan: LinuxPlan, ctx: BackendContext): Promise<void> {
+  const { host, root } = ctx;
+  if (plan.changes.length === 0 && plan.actions.length === 0) return;
   const size = (path: string) => plan.reads.get(at(root, path))?.length ?? null;
   const ledgerSize = size(DLAN_PATHS.ledger) ?? 4096;
   await requireWritable(host, [at(root, DLAN_PATHS.stateDir), ...[...plan.writes.map((w) => w.file.path), ...plan.deletes].map((p) => at(root, p.slice(0, p.lastIndexOf('/'))))]);
@@ -70,7 +76,7 @@ async function applyLinux(plan: LinuxPlan, ctx: BackendContext): Promise<ApplyRe
     host,
     at(root, DLAN_PATHS.stateDir),
     estimateApplyBytes({
-      kept: [snapshotBytes(await Promise.all(touched.map((p) => host.files.read(at(root, p))))), ...plan.writes.map((w) => (w.before !== null && !plan.ledger.files[w.file.path] ? w.before.length : 0))],
+      kept: [snapshotBytes(await Promise.all(touchedBy(plan).map((p) => host.files.read(at(root, p))))), ...plan.writes.map((w) => (w.before !== null && !plan.ledger.files[w.file.path] ? w.before.length : 0))],
       rewritten: [
         ...plan.writes.map((w) => ({ before: w.before?.length ?? null, after: w.file.content.length })),
         { before: size(LINUX_FILES.appliedState), after: plan.appliedState.length },
@@ -78,7 +84,15 @@ async function applyLinux(plan: LinuxPlan, ctx: BackendContext): Promise<ApplyRe
       ],
     }),
   );
-  const snap = await takeSnapshot(host, root, { paths: touched, reason: `apply ${plan.router}` });
+}
+
+async function applyLinux(plan: LinuxPlan, ctx: BackendContext): Promise<ApplyResult> {
+  const { host, root } = ctx;
+  if (plan.changes.length === 0 && plan.actions.length === 0) return { ...publicPlan(plan), snapshot: null, ran: [] };
+
+  // nginx -t binds its listen addresses, so nginx is checked once the interfaces have them.
+  await checkLinuxFiles(host, root, plan.writes.filter((w) => w.file.role !== 'nginx'));
+  const snap = await takeSnapshot(host, root, { paths: touchedBy(plan), reason: `apply ${plan.router}` });
   const snapshot = snap.id;
   host.log.log('info', 'linux apply', { router: plan.router, changes: plan.changes.length, actions: plan.actions.length, snapshot });
   let ran: ApplyResult['ran'] = [];
@@ -243,6 +257,7 @@ export function createLinuxBackend(opts: LinuxBackendOptions = {}): Backend {
     async plan(state, outer) {
       const ctx = await inNs(outer);
       const plan = await planLinux(state, ctx, opts);
+      await requireRoom(plan, ctx);
       const wg = state.wireguard.interface;
       const recheck =
         plan.netSeen === null
