@@ -14,7 +14,7 @@ import { deployMode } from '../../lab/deploy.ts';
 import {
   digFrom, dlanRoutes, expectedPeers, ospfNotConverged, pingMatrix, serverAddresses, tcpFromClient, tcpScan, udpFromClient,
 } from '../../lab/probes.ts';
-import { agent, daemonPids, ospfNeighbors } from '../../lab/router-cli.ts';
+import { agent, daemonPids, inRouter, ospfNeighbors } from '../../lab/router-cli.ts';
 import { inNs, run, sleep, waitFor } from '../../lab/run.ts';
 import { pushChange, r2r3LinkFailover, r4Failover, waitForBfd } from '../../lab/scenarios.ts';
 import { CLIENT, HOMES, INTERNET, LAB_DIR, ROAMING, ROUTERS, SERVERS, routerByName } from '../../lab/topology.ts';
@@ -279,7 +279,13 @@ describe('reference network lab (namespaces, real daemons)', { timeout: 26 * 60_
     await waitFor('the capture on the internet bridge', 10_000, () => (existsSync(roamCapture) && statSync(roamCapture).size >= 24 ? true : undefined), 100);
     let burst;
     try {
-      await waitFor('roaming client → internet through R5', 15_000, () => pings(ROAMING.ns, INTERNET.address));
+      // The first internet packet starts the client's handshake with R5, its second peer (as the
+      // first S1 packets did with R4): the same 30 s. On a timeout, both ends' WireGuard view.
+      await waitFor('roaming client → internet through R5', 30_000, () => pings(ROAMING.ns, INTERNET.address)).catch((e: Error) => {
+        const egress = routerByName(ROAMING.egress);
+        const view = [run(inNs(ROAMING.ns, ['wg', 'show', ROAMING.wg])).stdout, inRouter(egress, ['wg', 'show'], 10_000).stdout, agent(egress, ['status', '--root', egress.root], 30_000).stdout, run(inNs(ROAMING.ns, ['ip', 'route'])).stdout];
+        throw new Error(`${e.message}\n${view.join('\n---\n')}`);
+      });
       burst = run(inNs(ROAMING.ns, ['ping', '-n', '-c', '5', '-i', '0.2', '-W', '1', INTERNET.address]), { timeoutMs: 10_000 });
       await sleep(500);
     } finally {
