@@ -3,6 +3,7 @@
 // is not confirmed it is rolled back here and the rollback recorded at once.
 import { StalePlanError, type ApplyResult, type PreparedChange } from '../../backend/backend.ts';
 import type { DesiredState } from '../../slice/desired-state.ts';
+import type { Host } from '../../host/host.ts';
 import { confirmHealthy, expectedAfter, takeBaseline, type HealthBaseline } from '../probes/confirm-checks.ts';
 import { networkHost } from '../probes/network-host.ts';
 import { rollBackPending } from '../rollback/roll-back-pending.ts';
@@ -29,12 +30,11 @@ async function rollBack(c: Cycle, pending: PendingConfirmation, message: string,
   return { ok: false, message, rolledBack: true };
 }
 
-/** Problems of the apply's own service actions, else of the confirm checks; [] = confirmed. */
-async function confirmProblems(c: Cycle, applied: ApplyResult, expected: HealthBaseline, wgInterface: string, deadline: number): Promise<string[]> {
+/** Problems of the apply's own service actions, else of the confirm checks run on `net` (the router's network); [] = confirmed. */
+async function confirmProblems(c: Cycle, net: Host, applied: ApplyResult, expected: HealthBaseline, wgInterface: string, deadline: number): Promise<string[]> {
   const failedActions = applied.ran.filter((r) => !r.ok);
   if (failedActions.length) return failedActions.map((r) => `${r.action.service} ${r.action.action} failed: ${r.output.split('\n')[0] ?? ''}`.trim());
-  const { host, settings, deps } = c.env;
-  const net = await networkHost(host, settings.netns);
+  const { settings, deps } = c.env;
   const confirm = await timed(c, 'confirm', () =>
     confirmHealthy(net, deps.git, settings, expected, wgInterface, deadline, c.opts.confirmPollMs),
   );
@@ -100,7 +100,7 @@ export async function guardedApply(c: Cycle, desired: DesiredState, prepared: Pr
   }
   await recordSnapshot(host, paths, pending, applied.snapshot);
   logPhase(c, 'apply', sha, { changes: applied.changes.length, actions: applied.ran.length, snapshot: applied.snapshot ?? 'none' });
-  const problems = await confirmProblems(c, applied, expected, wgInterface, deadline);
+  const problems = await confirmProblems(c, net, applied, expected, wgInterface, deadline);
   if (problems.length === 0) {
     if (!(await claimPending(host, paths, pending.token))) return { ok: false, message: 'the rollback timer fired before the change was confirmed', rolledBack: false };
     await stopTimer(host, pending);
